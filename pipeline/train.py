@@ -1,0 +1,56 @@
+"""Stage train@<variant>: train one rectangle per update; save the model and its checkpoints."""
+
+import time
+
+from shapegen import paths
+from shapegen.cli import parse_variant, run_stage
+from shapegen.config import load_params, variant_params
+from shapegen.dataset import read_dataset
+from shapegen.errors import InputError
+from shapegen.files import write_tsv
+from shapegen.metrics import moving_average
+from shapegen.model import build_model
+from shapegen.model_files import save_model
+from shapegen.train import restore_snapshot, train
+
+
+def main() -> None:
+    variant = parse_variant(__doc__)
+    params = variant_params(load_params(), variant)
+    rectangles = read_dataset(paths.DATASET_FILE).train
+    if params.train.checkpoints[-1] > len(rectangles):
+        raise InputError(
+            f"{paths.DATASET_FILE}: holds {len(rectangles)} training rectangles; the checkpoints "
+            f"need {params.train.checkpoints[-1]} (rebuild it with `dvc repro`)"
+        )
+    model = build_model(params.model.units, params.train.learning_rate, params.model.seed)
+
+    started = time.perf_counter()
+    result = train(
+        model,
+        rectangles,
+        params.train.checkpoints,
+        jit_compile=params.train.jit_compile,
+        chunk_size=params.train.chunk_size,
+    )
+    seconds = time.perf_counter() - started
+
+    # Written only once training has finished: a diverged run leaves no partial outputs.
+    save_model(model, paths.model_file(variant))
+    for updates, snapshot in result.snapshots.items():
+        restore_snapshot(model, snapshot)
+        save_model(model, paths.checkpoint_file(variant, updates))
+    smoothed = moving_average(result.losses, params.train.loss_window)
+    logged = range(params.train.loss_log_every - 1, len(smoothed), params.train.loss_log_every)
+    write_tsv(
+        paths.train_loss_file(variant),
+        {"updates": [i + 1 for i in logged], "loss_moving_average": smoothed[list(logged)]},
+    )
+    print(
+        f"trained {variant}: {len(rectangles)} updates in {seconds:.2f} s "
+        f"(compilation included); final moving-average loss {smoothed[-1]:.4f}"
+    )
+
+
+if __name__ == "__main__":
+    run_stage(main)

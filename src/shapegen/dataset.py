@@ -1,0 +1,97 @@
+"""The HDF5 rectangles dataset: its format, and reading and writing it.
+
+Layout: one dataset per split at the file's root (`train`, `test`), each float32 of
+shape (n, 4, 2) holding the corners BL, BR, TR, TL; attributes on the root give the
+format version, the seed and the counts. The same contents give the same bytes.
+"""
+
+import dataclasses
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+from shapegen.errors import InputError
+from shapegen.files import atomic_path
+from shapegen.geometry import CORNER_NAMES, N_CORNERS, POINT_DTYPE, random_rectangles
+
+FORMAT_VERSION = 1
+SPLITS = ("train", "test")
+
+
+@dataclasses.dataclass(frozen=True)
+class Dataset:
+    """The train and test rectangles and the seed they were drawn from."""
+
+    train: np.ndarray
+    test: np.ndarray
+    seed: int
+
+
+def make_dataset(seed: int, n_train: int, n_test: int) -> Dataset:
+    """Draw both splits from one seed, each from its own independent stream.
+
+    Separate streams keep the test split fixed when n_train changes, and the first
+    k training rectangles fixed for any n_train.
+    """
+    train_seed, test_seed = np.random.SeedSequence(seed).spawn(len(SPLITS))
+    train = random_rectangles(np.random.default_rng(train_seed), n_train)
+    test = random_rectangles(np.random.default_rng(test_seed), n_test)
+    return Dataset(train=train, test=test, seed=seed)
+
+
+def write_dataset(path: str | Path, dataset: Dataset) -> None:
+    """Write the dataset atomically, byte-identical for identical contents."""
+    with atomic_path(path) as temporary, h5py.File(temporary, "w", track_order=True) as file:
+        file.attrs["format_version"] = FORMAT_VERSION
+        file.attrs["seed"] = dataset.seed
+        file.attrs["corners"] = ",".join(CORNER_NAMES)
+        for split in SPLITS:
+            points = getattr(dataset, split)
+            file.attrs[f"n_{split}"] = points.shape[0]
+            # track_times=False: no creation time in the file, so bytes are stable.
+            file.create_dataset(split, data=points, track_times=False)
+
+
+def read_dataset(path: str | Path) -> Dataset:
+    """Read and check the dataset; raise InputError naming the file and the problem."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: file not found (run `dvc repro` to build the dataset)")
+    try:
+        with h5py.File(path, "r") as file:
+            _check_version(path, file)
+            seed = int(file.attrs.get("seed", -1))
+            splits = {split: _read_split(path, file, split) for split in SPLITS}
+    except InputError:
+        raise
+    except (OSError, KeyError, ValueError, TypeError) as error:
+        raise InputError(f"{path}: not a readable HDF5 rectangles file ({error})") from None
+    return Dataset(train=splits["train"], test=splits["test"], seed=seed)
+
+
+def _check_version(path: Path, file: h5py.File) -> None:
+    if "format_version" not in file.attrs:
+        raise InputError(f"{path}: no format_version attribute; expected a shapegen dataset")
+    version = int(file.attrs["format_version"])
+    if version > FORMAT_VERSION:
+        raise InputError(
+            f"{path}: format_version is {version}; this code reads versions up to "
+            f"{FORMAT_VERSION} (update shapegen or rebuild the dataset)"
+        )
+
+
+def _read_split(path: Path, file: h5py.File, split: str) -> np.ndarray:
+    if split not in file or not isinstance(file[split], h5py.Dataset):
+        raise InputError(f"{path}: no '{split}' dataset; expected splits {', '.join(SPLITS)}")
+    node = file[split]
+    if node.ndim != 3 or node.shape[1:] != (N_CORNERS, 2) or node.shape[0] == 0:
+        raise InputError(
+            f"{path}: '{split}' has shape {node.shape}; expected (n, {N_CORNERS}, 2) with n >= 1"
+        )
+    if node.dtype != POINT_DTYPE:
+        raise InputError(f"{path}: '{split}' has dtype {node.dtype}; expected {POINT_DTYPE}")
+    points = node[()]
+    if not np.all(np.isfinite(points)):
+        raise InputError(f"{path}: '{split}' holds non-finite values; expected finite points")
+    return points

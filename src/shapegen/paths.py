@@ -1,0 +1,43 @@
+"""Where every pipeline output lives; dvc.yaml declares the same paths."""
+
+from pathlib import Path
+
+DATA = Path("data")
+DATASET_FILE = DATA / "rectangles.h5"
+GALLERY_DIR = DATA / "gallery"
+TRAINING_GRID_FILE = GALLERY_DIR / "training_rectangles.png"
+
+
+def model_dir(variant: str) -> Path:
+    """Folder of a variant's final model and its checkpoint snapshots."""
+    return DATA / "models" / variant
+
+
+def model_file(variant: str) -> Path:
+    """The variant's trained model."""
+    return model_dir(variant) / "model.keras"
+
+
+def checkpoint_file(variant: str, updates: int) -> Path:
+    """The variant's model snapshot after `updates` optimizer updates."""
+    return model_dir(variant) / "checkpoints" / f"updates_{updates:08d}.keras"
+
+
+def gallery_dir(variant: str) -> Path:
+    """Folder of a variant's PNG figures."""
+    return GALLERY_DIR / variant
+
+
+def metrics_file(variant: str) -> Path:
+    """The variant's metrics, declared under `metrics:` in dvc.yaml."""
+    return DATA / "metrics" / f"{variant}.json"
+
+
+def train_loss_file(variant: str) -> Path:
+    """Moving average of the training loss, a DVC plot."""
+    return DATA / "plots" / variant / "train_loss.tsv"
+
+
+def learning_curve_file(variant: str) -> Path:
+    """Metrics per checkpoint, a DVC plot."""
+    return DATA / "plots" / variant / "learning_curve.tsv"

@@ -1,0 +1,87 @@
+"""Gallery figures, built as matplotlib Figure objects (no pyplot, no global state).
+
+Drawing never mutates its inputs (the chapter's plot_rectangle appended to its
+argument, so drawing one list twice broke it).
+"""
+
+from collections.abc import Mapping
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Polygon
+
+from shapegen.geometry import CORNER_NAMES, nearest_rectangle_sizes, rectangles_from_sizes
+
+# The chapter's view: the unit square with a margin for corners slightly outside it.
+AXIS_LIMITS = (-0.1, 1.1)
+SHAPE_STYLE = {"facecolor": "tab:blue", "edgecolor": "navy", "alpha": 0.5, "linewidth": 1.5}
+TRUE_STYLE = {"fill": False, "edgecolor": "black", "linestyle": "--", "linewidth": 1.2}
+
+
+def draw_shape(axes: Axes, points: np.ndarray, **style) -> None:
+    """Draw a closed polygon through the points, in order."""
+    axes.add_patch(Polygon(np.asarray(points, dtype=np.float64), closed=True, **style))
+
+
+def _frame(axes: Axes, title: str) -> None:
+    axes.set_xlim(*AXIS_LIMITS)
+    axes.set_ylim(*AXIS_LIMITS)
+    axes.set_aspect("equal")
+    axes.set_title(title, fontsize=9)
+    axes.tick_params(labelsize=7)
+
+
+def rectangle_grid_figure(
+    rectangles: np.ndarray, rows: int, cols: int, panel_inches: float, title: str
+) -> Figure:
+    """A rows x cols grid of shapes, each in its own unit-square panel (figure 11.3)."""
+    figure = Figure(figsize=(cols * panel_inches, rows * panel_inches + 0.6), layout="constrained")
+    figure.suptitle(title)
+    widths, heights = nearest_rectangle_sizes(rectangles)
+    for index, axes in enumerate(figure.subplots(rows, cols, squeeze=False).flat):
+        if index >= rectangles.shape[0]:
+            axes.set_axis_off()
+            continue
+        draw_shape(axes, rectangles[index], **SHAPE_STYLE)
+        _frame(axes, f"#{index}: w={widths[index]:.2f} h={heights[index]:.2f}")
+    return figure
+
+
+def checkpoint_figure(shapes: Mapping[int, np.ndarray], panel_inches: float) -> Figure:
+    """The shape each checkpoint generates from [0,0], side by side (figures 11.5-11.7)."""
+    figure = Figure(figsize=(len(shapes) * panel_inches, panel_inches + 0.8), layout="constrained")
+    figure.suptitle("Rectangle generated from [0, 0] after n training rectangles")
+    for axes, (updates, points) in zip(
+        figure.subplots(1, len(shapes), squeeze=False).flat, shapes.items(), strict=True
+    ):
+        draw_shape(axes, points, **SHAPE_STYLE)
+        _frame(axes, f"n = {updates:,}")
+        axes.set_xlabel("x")
+    figure.axes[0].set_ylabel("y")
+    return figure
+
+
+def nearest_rectangle_figure(points: np.ndarray, error: float, panel_inches: float) -> Figure:
+    """One generated shape drawn over its nearest true rectangle, corners labelled."""
+    figure = Figure(figsize=(2 * panel_inches, 2 * panel_inches), layout="constrained")
+    axes = figure.subplots()
+    widths, heights = nearest_rectangle_sizes(points[np.newaxis])
+    nearest = rectangles_from_sizes(widths, heights)[0]
+    draw_shape(
+        axes, nearest, label=f"nearest rectangle {widths[0]:.3f} x {heights[0]:.3f}", **TRUE_STYLE
+    )
+    draw_shape(axes, points, label="generated", **SHAPE_STYLE)
+    for name, (x, y) in zip(CORNER_NAMES, np.asarray(points, dtype=np.float64), strict=True):
+        axes.annotate(
+            f"{name} ({x:.3f}, {y:.3f})",
+            (x, y),
+            fontsize=7,
+            xytext=(3, 3),
+            textcoords="offset points",
+        )
+    _frame(axes, f"Generated rectangle over its nearest true one\nRMS corner error {error:.4f}")
+    axes.set_xlabel("x")
+    axes.set_ylabel("y")
+    axes.legend(loc="upper right", fontsize=7)
+    return figure
