@@ -1,0 +1,132 @@
+"""End to end: the real dvc.yaml and stage scripts in a fresh git + DVC repository."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+COPIED = ("src", "pipeline", "dvc.yaml", ".dvcignore")
+
+
+def run(command: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+    """Run a command with this interpreter's environment first on PATH."""
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "DVC_NO_ANALYTICS": "1",
+        "GIT_AUTHOR_NAME": "test",
+        "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_NAME": "test",
+        "GIT_COMMITTER_EMAIL": "test@example.invalid",
+    }
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        pytest.fail(
+            f"{' '.join(command)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
+        )
+    return result
+
+
+def write_params(repo: Path, raw: dict) -> None:
+    (repo / "params.yaml").write_text(yaml.safe_dump(raw, sort_keys=False))
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory, repo_root, small_params_raw) -> Path:
+    """A copy of the project, small params, `git init` + `dvc init`, committed, reproduced."""
+    repo = tmp_path_factory.mktemp("project")
+    for name in COPIED:
+        source = repo_root / name
+        if source.is_dir():
+            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, repo / name)
+    write_params(repo, small_params_raw)
+    run(["git", "init", "-q"], repo)
+    run(["dvc", "init", "-q"], repo)
+    run(["git", "add", "-A"], repo)
+    run(["git", "commit", "-qm", "project"], repo)
+    run(["dvc", "repro"], repo)
+    return repo
+
+
+def test_repro_leaves_every_output(repo, small_params_raw):
+    variants = small_params_raw["variants"]
+    assert (repo / "data/rectangles.h5").is_file()
+    assert (repo / "data/gallery/training_rectangles.png").is_file()
+    for variant, params in variants.items():
+        assert (repo / f"data/models/{variant}/model.keras").is_file()
+        for updates in params["train"]["checkpoints"]:
+            assert (
+                repo / f"data/models/{variant}/checkpoints/updates_{updates:08d}.keras"
+            ).is_file()
+        assert sorted(path.name for path in (repo / f"data/gallery/{variant}").glob("*.png"))
+        assert (repo / f"data/plots/{variant}/train_loss.tsv").read_text().startswith("updates\t")
+        curve = (repo / f"data/plots/{variant}/learning_curve.tsv").read_text().splitlines()
+        assert len(curve) == 1 + len(params["train"]["checkpoints"])
+        metrics = json.loads((repo / f"data/metrics/{variant}.json").read_text())
+        for key in (
+            "heldout_mae",
+            "rect_error_mean",
+            "rect_error_p95",
+            "width_w1",
+            "height_w1",
+            "width_std",
+            "height_std",
+            "invalid_fraction",
+            "heldout_mae_floor",
+        ):
+            assert isinstance(metrics[key], float), key
+        assert len(metrics["heldout_mae_by_step"]) == 3
+        assert metrics["train_updates"] == small_params_raw["dataset"]["n_train"]
+
+
+def test_metrics_are_declared_to_dvc(repo):
+    shown = json.loads(run(["dvc", "metrics", "show", "--json"], repo).stdout)
+    flat = json.dumps(shown)
+    assert "heldout_mae" in flat and "width_w1" in flat
+
+
+def test_a_second_repro_runs_nothing(repo):
+    result = run(["dvc", "repro"], repo)
+    assert "Running stage" not in result.stdout
+    assert "up to date" in run(["dvc", "status"], repo).stdout
+
+
+def test_a_changed_param_shows_in_params_diff(repo, small_params_raw):
+    run(["git", "add", "-A"], repo)
+    run(["git", "commit", "-qm", "reproduced"], repo)
+    changed = json.loads(json.dumps(small_params_raw))
+    changed["variants"]["book"]["train"]["learning_rate"] = 2.0e-3
+    write_params(repo, changed)
+    diff = run(["dvc", "params", "diff"], repo).stdout
+    assert "variants.book.train.learning_rate" in diff
+    assert "0.002" in diff
+    assert "dataset.seed" not in diff
+    write_params(repo, small_params_raw)
+
+
+def test_exp_run_with_another_seed(repo, small_params_raw):
+    before = json.loads((repo / "data/metrics/book.json").read_text())
+    run(["dvc", "exp", "run", "-S", "dataset.seed=99"], repo)
+    after = json.loads((repo / "data/metrics/book.json").read_text())
+    assert yaml.safe_load((repo / "params.yaml").read_text())["dataset"]["seed"] == 99
+    assert after["heldout_mae"] != before["heldout_mae"]
+    assert "dataset.seed" in run(["dvc", "params", "diff"], repo).stdout
+
+
+def test_a_bad_param_stops_the_stage_with_one_line(repo, small_params_raw):
+    broken = json.loads(json.dumps(small_params_raw))
+    del broken["dataset"]["n_test"]
+    write_params(repo, broken)
+    try:
+        result = run([sys.executable, "pipeline/make_dataset.py"], repo, check=False)
+    finally:
+        write_params(repo, small_params_raw)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == ["error: params.yaml: missing key dataset.n_test"]

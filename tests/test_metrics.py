@@ -1,0 +1,58 @@
+import numpy as np
+import pytest
+
+from shapegen.geometry import frame_samples, random_rectangles, rectangles_from_sizes
+from shapegen.metrics import (
+    heldout_mae_floor,
+    mae_by_step,
+    moving_average,
+    shape_metrics,
+    wasserstein_1,
+)
+
+
+def test_perfect_rectangles_have_zero_error_and_no_invalid_shapes():
+    rectangles = random_rectangles(np.random.default_rng(1), 500)
+    metrics = shape_metrics(rectangles, rectangles)
+    assert metrics["rect_error_mean"] == 0
+    assert metrics["rect_error_p95"] == 0
+    assert metrics["width_w1"] == 0 and metrics["height_w1"] == 0
+    assert metrics["invalid_fraction"] == 0
+
+
+def test_a_constant_half_square_sits_a_quarter_from_uniform_sizes():
+    reference = random_rectangles(np.random.default_rng(2), 20000)
+    squares = rectangles_from_sizes(np.full(1000, 0.5), np.full(1000, 0.5))
+    metrics = shape_metrics(squares, reference)
+    assert metrics["width_w1"] == pytest.approx(0.25, abs=0.01)
+    assert metrics["height_w1"] == pytest.approx(0.25, abs=0.01)
+    assert metrics["width_std"] == 0
+
+
+def test_wasserstein_1_of_a_shift_is_the_shift():
+    samples = np.random.default_rng(0).random(300)
+    assert wasserstein_1(samples + 0.3, samples) == pytest.approx(0.3)
+    assert wasserstein_1(samples, samples) == 0
+
+
+def test_invalid_shapes_are_counted():
+    shapes = rectangles_from_sizes(np.array([0.5, -0.1, 0.5, 1.2]), np.array([0.5, 0.5, 0, 0.5]))
+    assert shape_metrics(shapes, shapes)["invalid_fraction"] == 0.75
+
+
+def test_the_mae_floor_is_reached_by_the_median_predictor():
+    rectangles = random_rectangles(np.random.default_rng(4), 200000)
+    _, targets = frame_samples(rectangles)
+    # The best predictor under MAE: the median 1/2 for each unknown size, the truth otherwise.
+    best = targets.copy()
+    best[:, 0, 0] = 0.5
+    best[:, 1, 1] = 0.5
+    assert heldout_mae_floor() == pytest.approx(1 / 12)
+    assert mae_by_step(best, targets).mean() == pytest.approx(1 / 12, abs=1e-3)
+    np.testing.assert_allclose(mae_by_step(best, targets), [0.125, 0.125, 0], atol=1e-3)
+
+
+def test_moving_average_is_trailing():
+    values = np.array([1.0, 3.0, 5.0, 7.0])
+    np.testing.assert_allclose(moving_average(values, 2), [1, 2, 4, 6])
+    np.testing.assert_allclose(moving_average(values, 10), [1, 2, 3, 4])

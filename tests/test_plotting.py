@@ -1,0 +1,30 @@
+import numpy as np
+
+from shapegen.files import write_figure
+from shapegen.geometry import random_rectangles
+from shapegen.plotting import checkpoint_figure, nearest_rectangle_figure, rectangle_grid_figure
+
+
+def test_the_grid_has_one_titled_panel_per_rectangle_and_does_not_mutate_them():
+    rectangles = random_rectangles(np.random.default_rng(0), 5)
+    before = rectangles.copy()
+    figure = rectangle_grid_figure(rectangles, rows=2, cols=3, panel_inches=1.0, title="grid")
+    drawn = [axes for axes in figure.axes if axes.patches]
+    assert len(drawn) == 5 and len(figure.axes) == 6
+    assert drawn[0].get_title().startswith("#0: w=")
+    np.testing.assert_array_equal(rectangles, before)
+
+
+def test_checkpoint_panels_are_labelled_with_their_update_counts():
+    shapes = {100: np.zeros((4, 2)), 25000: random_rectangles(np.random.default_rng(1), 1)[0]}
+    figure = checkpoint_figure(shapes, panel_inches=1.0)
+    assert [axes.get_title() for axes in figure.axes] == ["n = 100", "n = 25,000"]
+
+
+def test_pngs_are_byte_stable(tmp_path):
+    shape = random_rectangles(np.random.default_rng(2), 1)[0]
+    paths = [tmp_path / "a.png", tmp_path / "b.png"]
+    for path in paths:
+        write_figure(path, nearest_rectangle_figure(shape, 0.0, panel_inches=1.5), dpi=60)
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    assert paths[0].read_bytes().startswith(b"\x89PNG")

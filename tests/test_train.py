@@ -1,0 +1,110 @@
+"""The compiled trainer against the chapter's own loop (kept here as the reference)."""
+
+import keras
+import numpy as np
+import pytest
+
+from shapegen.errors import InputError
+from shapegen.geometry import frame_samples, random_rectangles
+from shapegen.model import build_model
+from shapegen.train import chunk_bounds, restore_snapshot, train
+
+N_RECTANGLES = 50
+SEED = 3
+
+
+def chapter_model() -> keras.Model:
+    """Table 11.29's model, built exactly as the chapter builds it."""
+    model = keras.Sequential([keras.Input((1, 2)), keras.layers.LSTM(10), keras.layers.Dense(2)])
+    model.compile(loss="mae", optimizer="adam")
+    return model
+
+
+def chapter_loop(model: keras.Model, rectangles: np.ndarray) -> None:
+    """Table 11.23: one model.fit per rectangle, its 3 samples, no shuffling."""
+    for rectangle in rectangles:
+        inputs, targets = frame_samples(rectangle[np.newaxis])
+        model.fit(inputs[0], targets[0], epochs=1, verbose=0, shuffle=False)
+
+
+@pytest.fixture(scope="module")
+def rectangles() -> np.ndarray:
+    return random_rectangles(np.random.default_rng(SEED), N_RECTANGLES)
+
+
+@pytest.fixture(scope="module")
+def initial_weights() -> list[np.ndarray]:
+    return build_model(units=10, learning_rate=1.0e-3, seed=SEED).get_weights()
+
+
+@pytest.fixture(scope="module")
+def chapter_weights(rectangles, initial_weights) -> list[np.ndarray]:
+    model = chapter_model()
+    model.set_weights(initial_weights)
+    chapter_loop(model, rectangles)
+    return model.get_weights()
+
+
+@pytest.mark.parametrize(
+    ("jit_compile", "chunk_size"),
+    [(True, None), (False, None), (True, 7), (False, 13)],
+    ids=["xla", "graph", "xla-chunked", "graph-chunked"],
+)
+def test_trainer_equals_the_chapters_loop(
+    rectangles, initial_weights, chapter_weights, jit_compile, chunk_size
+):
+    model = build_model(units=10, learning_rate=1.0e-3, seed=SEED)
+    np.testing.assert_array_equal(model.get_weights()[0], initial_weights[0])
+    result = train(
+        model, rectangles, checkpoints=[10, 25], jit_compile=jit_compile, chunk_size=chunk_size
+    )
+    for ours, chapters in zip(model.get_weights(), chapter_weights, strict=True):
+        np.testing.assert_allclose(ours, chapters, atol=1e-5, rtol=0)
+    assert int(model.optimizer.iterations.numpy()) == N_RECTANGLES
+    assert result.losses.shape == (N_RECTANGLES,)
+    assert np.all(result.losses > 0)
+
+
+def test_the_recurrent_kernel_never_changes(rectangles, initial_weights):
+    # One time step from a zero state: the recurrent kernel gets exactly zero gradient.
+    model = build_model(units=10, learning_rate=1.0e-3, seed=SEED)
+    train(model, rectangles, checkpoints=[N_RECTANGLES])
+    kernel, recurrent_kernel, _ = model.layers[0].get_weights()
+    np.testing.assert_array_equal(recurrent_kernel, initial_weights[1])
+    assert not np.array_equal(kernel, initial_weights[0])
+
+
+def test_the_same_inputs_give_the_same_weights_and_snapshots(rectangles):
+    runs = []
+    for _ in range(2):
+        model = build_model(units=10, learning_rate=1.0e-3, seed=SEED)
+        runs.append((train(model, rectangles, checkpoints=[20, 40]), model.get_weights()))
+    (first, first_weights), (second, second_weights) = runs
+    np.testing.assert_array_equal(first.losses, second.losses)
+    for a, b in zip(first_weights, second_weights, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert sorted(first.snapshots) == [20, 40]
+
+
+def test_a_snapshot_restores_the_model_at_its_checkpoint(rectangles):
+    model = build_model(units=10, learning_rate=1.0e-3, seed=SEED)
+    result = train(model, rectangles, checkpoints=[20])
+    reference = build_model(units=10, learning_rate=1.0e-3, seed=SEED)
+    train(reference, rectangles[:20], checkpoints=[20])
+    restore_snapshot(model, result.snapshots[20])
+    for a, b in zip(model.get_weights(), reference.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert int(model.optimizer.iterations.numpy()) == 20
+
+
+def test_a_diverging_loss_stops_with_the_update_number(rectangles):
+    poisoned = rectangles.copy()
+    poisoned[30, 1, 0] = np.inf
+    model = build_model(units=10, learning_rate=1.0e-3, seed=SEED)
+    with pytest.raises(InputError, match=r"not finite at update 31 of 50"):
+        train(model, poisoned, checkpoints=[10])
+
+
+def test_chunk_bounds_end_at_every_checkpoint_and_chunk():
+    assert chunk_bounds(25, checkpoints=[3, 10], chunk_size=8) == [3, 8, 10, 16, 24, 25]
+    assert chunk_bounds(10, checkpoints=[10], chunk_size=100) == [10]
