@@ -1,7 +1,5 @@
 """Stage train@<variant>: train one rectangle per update; save the model and its checkpoints."""
 
-import time
-
 from shapegen import paths
 from shapegen.cli import parse_variant, run_stage
 from shapegen.config import load_params, variant_params
@@ -11,7 +9,7 @@ from shapegen.files import write_tsv
 from shapegen.metrics import moving_average
 from shapegen.model import build_model
 from shapegen.model_files import save_model
-from shapegen.train import restore_snapshot, train
+from shapegen.train import progress_bar, restore_snapshot, train
 
 
 def main() -> None:
@@ -25,15 +23,14 @@ def main() -> None:
         )
     model = build_model(params.model.units, params.train.learning_rate, params.model.seed)
 
-    started = time.perf_counter()
     result = train(
         model,
         rectangles,
         params.train.checkpoints,
         jit_compile=params.train.jit_compile,
         chunk_size=params.train.chunk_size,
+        on_chunk=progress_bar(len(rectangles), params.train.loss_window),
     )
-    seconds = time.perf_counter() - started
 
     # Written only once training has finished: a diverged run leaves no partial outputs.
     save_model(model, paths.model_file(variant))
@@ -47,8 +44,10 @@ def main() -> None:
         {"updates": [i + 1 for i in logged], "loss_moving_average": smoothed[list(logged)]},
     )
     print(
-        f"trained {variant}: {len(rectangles)} updates in {seconds:.2f} s "
-        f"(compilation included); final moving-average loss {smoothed[-1]:.4f}"
+        f"trained {variant}: {len(rectangles)} updates in {result.update_seconds:.2f} s "
+        f"after {result.compile_seconds:.2f} s of compilation "
+        f"({1e6 * result.update_seconds / len(rectangles):.1f} us per update); "
+        f"final moving-average loss {smoothed[-1]:.4f}"
     )
 
 

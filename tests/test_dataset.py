@@ -1,3 +1,5 @@
+import time
+
 import h5py
 import numpy as np
 import pytest
@@ -29,6 +31,8 @@ def test_the_test_split_does_not_depend_on_n_train():
 def test_the_same_seed_gives_identical_arrays_and_file_bytes(tmp_path):
     first, second = tmp_path / "a.h5", tmp_path / "b.h5"
     write_dataset(first, make_dataset(seed=11, n_train=500, n_test=100))
+    # HDF5 stamps objects with times in whole seconds: write the second file a second later.
+    time.sleep(1.1)
     write_dataset(second, make_dataset(seed=11, n_train=500, n_test=100))
     assert first.read_bytes() == second.read_bytes()
     np.testing.assert_array_equal(read_dataset(first).train, read_dataset(second).train)

@@ -1,5 +1,7 @@
 """The compiled trainer against the chapter's own loop (kept here as the reference)."""
 
+import io
+
 import keras
 import numpy as np
 import pytest
@@ -7,7 +9,7 @@ import pytest
 from shapegen.errors import InputError
 from shapegen.geometry import frame_samples, random_rectangles
 from shapegen.model import build_model
-from shapegen.train import chunk_bounds, restore_snapshot, train
+from shapegen.train import chunk_bounds, progress_bar, restore_snapshot, train
 
 N_RECTANGLES = 50
 SEED = 3
@@ -108,3 +110,29 @@ def test_a_diverging_loss_stops_with_the_update_number(rectangles):
 def test_chunk_bounds_end_at_every_checkpoint_and_chunk():
     assert chunk_bounds(25, checkpoints=[3, 10], chunk_size=8) == [3, 8, 10, 16, 24, 25]
     assert chunk_bounds(10, checkpoints=[10], chunk_size=100) == [10]
+
+
+def test_chunking_does_not_change_the_weights(rectangles):
+    weights = []
+    for chunk_size in (None, 1, 7):
+        model = build_model(units=10, learning_rate=1.0e-3, seed=SEED)
+        train(model, rectangles, checkpoints=[25], chunk_size=chunk_size)
+        weights.append(model.get_weights())
+    for other in weights[1:]:
+        for a, b in zip(weights[0], other, strict=True):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_the_progress_bar_reports_each_chunk(rectangles):
+    log = io.StringIO()
+    model = build_model(units=10, learning_rate=1.0e-3, seed=SEED)
+    train(model, rectangles, checkpoints=[10], chunk_size=20, on_chunk=progress_bar(50, 5, log))
+    lines = log.getvalue().splitlines()
+    assert [line.split("]")[1].split(" updates")[0].strip() for line in lines] == [
+        "10/50",
+        "20/50",
+        "40/50",
+        "50/50",
+    ]
+    assert lines[-1].startswith("[" + "#" * 30 + "]")
+    assert "updates/s" in lines[-1] and "loss (mean of last 5)" in lines[-1]

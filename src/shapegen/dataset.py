@@ -42,7 +42,7 @@ def make_dataset(seed: int, n_train: int, n_test: int) -> Dataset:
 
 def write_dataset(path: str | Path, dataset: Dataset) -> None:
     """Write the dataset atomically, byte-identical for identical contents."""
-    with atomic_path(path) as temporary, h5py.File(temporary, "w", track_order=True) as file:
+    with atomic_path(path) as temporary, h5py.File(temporary, "w") as file:
         file.attrs["format_version"] = FORMAT_VERSION
         file.attrs["seed"] = dataset.seed
         file.attrs["corners"] = ",".join(CORNER_NAMES)

@@ -8,7 +8,10 @@ default), in chunks that end at every checkpoint; chunking never changes the res
 """
 
 import dataclasses
+import sys
+import time
 from collections.abc import Callable, Sequence
+from typing import TextIO
 
 import keras
 import numpy as np
@@ -18,14 +21,17 @@ from shapegen.errors import InputError
 from shapegen.geometry import frame_samples
 
 Snapshot = tuple[list[np.ndarray], list[np.ndarray]]
+PROGRESS_BAR_WIDTH = 30
 
 
 @dataclasses.dataclass(frozen=True)
 class TrainingResult:
-    """Per-update losses and the model state at each checkpoint (update count)."""
+    """Per-update losses, the model state at each checkpoint, and where the time went."""
 
     losses: np.ndarray
     snapshots: dict[int, Snapshot]
+    compile_seconds: float  # tracing and XLA compilation, before the first update
+    update_seconds: float  # all updates, chunk calls and checks included
 
 
 def chunk_bounds(n_updates: int, checkpoints: Sequence[int], chunk_size: int) -> list[int]:
@@ -69,9 +75,9 @@ def train(
 ) -> TrainingResult:
     """Train on each rectangle in order, one update each; snapshot at the checkpoints.
 
-    `on_chunk(updates_done, losses_so_far)` is called after each compiled chunk (for
-    progress display). A non-finite loss stops training with an InputError naming the
-    update, before anything is returned.
+    `on_chunk(updates_done, chunk_losses)` is called once compiled (with 0 updates done)
+    and after each compiled chunk, for progress display. A non-finite loss stops
+    training with an InputError naming the update, before anything is returned.
     """
     n_updates = rectangles.shape[0]
     inputs, targets = frame_samples(rectangles)
@@ -79,6 +85,12 @@ def train(
     losses = tf.zeros((n_updates,), dtype=tf.float32)
     run_updates = make_update_loop(model, jit_compile)
     snapshots: dict[int, Snapshot] = {}
+    started = time.perf_counter()
+    # An empty range: traces and compiles the loop without updating, so it can be timed.
+    losses = run_updates(inputs, targets, losses, tf.constant(0), tf.constant(0))
+    compiled = time.perf_counter()
+    if on_chunk is not None:
+        on_chunk(0, np.zeros(0, dtype=np.float32))
     start = 0
     for stop in chunk_bounds(n_updates, checkpoints, chunk_size or n_updates):
         losses = run_updates(inputs, targets, losses, tf.constant(start), tf.constant(stop))
@@ -92,9 +104,14 @@ def train(
         if stop in checkpoints:
             snapshots[stop] = take_snapshot(model)
         if on_chunk is not None:
-            on_chunk(stop, losses[:stop].numpy())
+            on_chunk(stop, chunk_losses)
         start = stop
-    return TrainingResult(losses=losses.numpy(), snapshots=snapshots)
+    return TrainingResult(
+        losses=losses.numpy(),
+        snapshots=snapshots,
+        compile_seconds=compiled - started,
+        update_seconds=time.perf_counter() - compiled,
+    )
 
 
 def take_snapshot(model: keras.Model) -> Snapshot:
@@ -110,3 +127,38 @@ def restore_snapshot(model: keras.Model, snapshot: Snapshot) -> None:
     model.optimizer.build(model.trainable_variables)
     for variable, value in zip(model.optimizer.variables, optimizer_state, strict=True):
         variable.assign(value)
+
+
+def progress_bar(
+    n_updates: int, loss_window: int, stream: TextIO = sys.stdout
+) -> Callable[[int, np.ndarray], None]:
+    """An `on_chunk` callback drawing one progress bar: updates/s and the running loss.
+
+    On a terminal the bar is redrawn in place; in a log (DVC, CI) each chunk is a line.
+    The rate counts from the call with 0 updates done, after compilation.
+    """
+    started = time.perf_counter()
+    in_place = stream.isatty()
+    width = len(str(n_updates))
+
+    def on_chunk(updates_done: int, chunk_losses: np.ndarray) -> None:
+        nonlocal started
+        if updates_done == 0:
+            started = time.perf_counter()
+            return
+        rate = updates_done / max(time.perf_counter() - started, 1e-9)
+        filled = round(PROGRESS_BAR_WIDTH * updates_done / n_updates)
+        bar = "#" * filled + "." * (PROGRESS_BAR_WIDTH - filled)
+        line = (
+            f"[{bar}] {updates_done:>{width}}/{n_updates} updates, {rate:,.0f} updates/s, "
+            f"loss (mean of last {min(loss_window, len(chunk_losses))}) "
+            f"{np.mean(chunk_losses[-loss_window:]):.4f}"
+        )
+        last = updates_done == n_updates
+        if in_place:
+            stream.write("\r" + line + ("\n" if last else ""))
+        else:
+            stream.write(line + "\n")
+        stream.flush()
+
+    return on_chunk
