@@ -6,7 +6,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 export DVC_NO_ANALYTICS := 1
 
-.PHONY: venv repro test lint format
+.PHONY: venv repro test bench lint format
 
 venv: $(VENV)/.installed
 
@@ -21,6 +21,9 @@ repro: venv
 
 test: venv
 	$(BIN)/pytest
+
+bench: venv
+	$(BIN)/python benchmarks/speed.py
 
 lint: venv
 	$(BIN)/ruff check .

@@ -1,5 +1,6 @@
 import numpy as np
 
+from shapegen.chapter import chapter_model, generate_rectangle
 from shapegen.generate import generate_rectangles, teacher_forced_predictions
 from shapegen.geometry import rectangles_from_sizes
 
@@ -31,3 +32,11 @@ def test_teacher_forcing_predicts_from_the_true_previous_corner():
     rectangles = rectangles_from_sizes(np.array([0.3, 0.3]), np.array([0.6, 0.6]))
     predictions = teacher_forced_predictions(CornerWalker(), rectangles)
     np.testing.assert_allclose(predictions, rectangles[:, 1:])
+
+
+def test_batched_generation_equals_the_chapters_predict_loop():
+    model = chapter_model()
+    ours = generate_rectangles(model, np.zeros((4, 2)))
+    np.testing.assert_allclose(
+        ours, np.broadcast_to(generate_rectangle(model), (4, 4, 2)), atol=1e-6
+    )

@@ -1,32 +1,18 @@
-"""The compiled trainer against the chapter's own loop (kept here as the reference)."""
+"""The compiled trainer against the chapter's own loop (shapegen.chapter)."""
 
 import io
 
-import keras
 import numpy as np
 import pytest
 
+from shapegen.chapter import chapter_model, fit_one_rectangle_at_a_time
 from shapegen.errors import InputError
-from shapegen.geometry import frame_samples, random_rectangles
+from shapegen.geometry import random_rectangles
 from shapegen.model import build_model
 from shapegen.train import chunk_bounds, progress_bar, restore_snapshot, train
 
 N_RECTANGLES = 50
 SEED = 3
-
-
-def chapter_model() -> keras.Model:
-    """Table 11.29's model, built exactly as the chapter builds it."""
-    model = keras.Sequential([keras.Input((1, 2)), keras.layers.LSTM(10), keras.layers.Dense(2)])
-    model.compile(loss="mae", optimizer="adam")
-    return model
-
-
-def chapter_loop(model: keras.Model, rectangles: np.ndarray) -> None:
-    """Table 11.23: one model.fit per rectangle, its 3 samples, no shuffling."""
-    for rectangle in rectangles:
-        inputs, targets = frame_samples(rectangle[np.newaxis])
-        model.fit(inputs[0], targets[0], epochs=1, verbose=0, shuffle=False)
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +29,7 @@ def initial_weights() -> list[np.ndarray]:
 def chapter_weights(rectangles, initial_weights) -> list[np.ndarray]:
     model = chapter_model()
     model.set_weights(initial_weights)
-    chapter_loop(model, rectangles)
+    fit_one_rectangle_at_a_time(model, rectangles)
     return model.get_weights()
 
 

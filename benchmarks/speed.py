@@ -1,0 +1,192 @@
+"""Speed of shapegen against the chapter's loop, measured in one run on this machine.
+
+Run with `make bench`. Prints a table and, as its last line,
+`train_speedup=<x> generate_speedup=<y>` (per update and per rectangle).
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from shapegen.chapter import chapter_model, fit_one_rectangle_at_a_time, generate_rectangle
+from shapegen.config import load_params
+from shapegen.dataset import make_dataset, write_dataset
+from shapegen.generate import generate_rectangles
+from shapegen.model import build_model
+from shapegen.train import train
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT_FILES = ("src", "pipeline", "dvc.yaml", "params.yaml", ".dvcignore")
+TARGETS = {  # issue 3's targets on a 2-core CPU machine
+    "train_seconds": 1.5,
+    "generate_seconds": 0.2,
+    "dataset_seconds": 3.0,
+    "repro_seconds": 45.0,
+}
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chapter-updates", type=int, default=200)
+    parser.add_argument("--chapter-rectangles", type=int, default=20)
+    parser.add_argument("--generated", type=int, default=10_000)
+    parser.add_argument("--dataset-size", type=int, default=1_000_000)
+    parser.add_argument("--skip-repro", action="store_true", help="skip `dvc repro --force`")
+    return parser.parse_args()
+
+
+def seconds(function, *args):
+    """Wall seconds of one call, and its result."""
+    started = time.perf_counter()
+    result = function(*args)
+    return time.perf_counter() - started, result
+
+
+def time_repro() -> tuple[dict[str, float], float]:
+    """`dvc repro --force` of the default pipeline in a fresh copy: seconds per stage, total."""
+    with tempfile.TemporaryDirectory() as folder:
+        repo = Path(folder)
+        for name in PROJECT_FILES:
+            source = ROOT / name
+            copy = shutil.copytree if source.is_dir() else shutil.copy
+            copy(source, repo / name)
+        env = {
+            **os.environ,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+            "DVC_NO_ANALYTICS": "1",
+            "GIT_AUTHOR_NAME": "bench",
+            "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+            "GIT_COMMITTER_NAME": "bench",
+            "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+        }
+        for command in (["git", "init", "-q"], ["dvc", "init", "-q"]):
+            subprocess.run(command, cwd=repo, env=env, check=True)
+        stages: dict[str, float] = {}
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            ["dvc", "repro", "--force"],
+            cwd=repo,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        current, since = None, started
+        for line in process.stdout:
+            if line.startswith("Running stage '"):
+                now = time.perf_counter()
+                if current is not None:
+                    stages[current] = now - since
+                current, since = line.split("'")[1], now
+        if process.wait() != 0:
+            raise SystemExit("dvc repro --force failed")
+        total = time.perf_counter() - started
+        stages[current] = time.perf_counter() - since
+        return stages, total
+
+
+def main() -> None:
+    args = parse_args()
+    params = load_params(ROOT / "params.yaml")
+    book = params.variants["book"]
+    dataset = make_dataset(params.dataset.seed, params.dataset.n_train, params.dataset.n_test)
+    rows: list[tuple[str, str]] = []
+
+    # The chapter: one model.fit per rectangle, one model.predict per point.
+    model = chapter_model(book.model.units)
+    fit_one_rectangle_at_a_time(model, dataset.train[:5])  # Keras' first-call set-up
+    elapsed, _ = seconds(fit_one_rectangle_at_a_time, model, dataset.train[: args.chapter_updates])
+    chapter_update = elapsed / args.chapter_updates
+    rows.append(("chapter: model.fit per rectangle", f"{1e3 * chapter_update:.1f} ms per update"))
+    generate_rectangle(model)
+    elapsed, _ = seconds(
+        lambda: [generate_rectangle(model) for _ in range(args.chapter_rectangles)]
+    )
+    chapter_rectangle = elapsed / args.chapter_rectangles
+    rows.append(
+        ("chapter: model.predict per point", f"{1e3 * chapter_rectangle:.1f} ms per rectangle")
+    )
+
+    # shapegen's compiled trainer on the default updates, compilation included.
+    model = build_model(book.model.units, book.train.learning_rate, book.model.seed)
+    n_updates = len(dataset.train)
+    train_seconds, result = seconds(
+        lambda: train(
+            model,
+            dataset.train,
+            book.train.checkpoints,
+            book.train.jit_compile,
+            book.train.chunk_size,
+        )
+    )
+    ours_update = train_seconds / n_updates
+    rows.append(
+        (
+            f"shapegen: train {n_updates:,} updates",
+            f"{train_seconds:.2f} s wall (compile {result.compile_seconds:.2f} s, "
+            f"updates {result.update_seconds:.2f} s = "
+            f"{1e6 * result.update_seconds / n_updates:.1f} us per update)",
+        )
+    )
+
+    starts = np.zeros((args.generated, 2))
+    cold_seconds, _ = seconds(generate_rectangles, model, starts)
+    warm_seconds, _ = seconds(generate_rectangles, model, starts)
+    rows.append(
+        (
+            f"shapegen: generate {args.generated:,} rectangles",
+            f"{cold_seconds:.3f} s first call, {warm_seconds:.3f} s after",
+        )
+    )
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "rectangles.h5"
+        dataset_seconds, _ = seconds(
+            lambda: write_dataset(path, make_dataset(1, args.dataset_size, params.dataset.n_test))
+        )
+        size_mb = path.stat().st_size / 1e6
+    rows.append(
+        (
+            f"dataset stage: {args.dataset_size:,} rectangles",
+            f"{dataset_seconds:.2f} s, {size_mb:.1f} MB",
+        )
+    )
+
+    repro_seconds = None
+    if not args.skip_repro:
+        stages, repro_seconds = time_repro()
+        for stage, stage_seconds in stages.items():
+            rows.append((f"dvc repro --force: {stage}", f"{stage_seconds:.1f} s"))
+        rows.append(("dvc repro --force: total", f"{repro_seconds:.1f} s"))
+
+    train_speedup = chapter_update / ours_update
+    generate_speedup = chapter_rectangle / (cold_seconds / args.generated)
+    rows.append(("speed-up per update (wall incl. compile)", f"{train_speedup:,.0f}x"))
+    rows.append(("speed-up per generated rectangle (first call)", f"{generate_speedup:,.0f}x"))
+
+    checks = {
+        "train_seconds": train_seconds,
+        "generate_seconds": cold_seconds,
+        "dataset_seconds": dataset_seconds,
+        "repro_seconds": repro_seconds,
+    }
+    for name, value in checks.items():
+        if value is not None:
+            verdict = "met" if value <= TARGETS[name] else "MISSED"
+            rows.append((f"target {name} <= {TARGETS[name]}", f"{value:.2f} {verdict}"))
+
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        print(f"{label:<{width}}  {value}")
+    print(f"train_speedup={train_speedup:.0f} generate_speedup={generate_speedup:.0f}")
+
+
+if __name__ == "__main__":
+    main()
