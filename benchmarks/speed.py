@@ -19,6 +19,7 @@ from shapegen.chapter import chapter_model, fit_one_rectangle_at_a_time, generat
 from shapegen.config import load_params
 from shapegen.dataset import make_dataset, write_dataset
 from shapegen.generate import generate_rectangles
+from shapegen.geometry import frame_samples
 from shapegen.model import build_model
 from shapegen.train import train
 
@@ -117,13 +118,16 @@ def main() -> None:
     # shapegen's compiled trainer on the default updates, compilation included.
     model = build_model(book.model.units, book.train.learning_rate, book.model.seed)
     n_updates = len(dataset.train)
+    inputs, targets = frame_samples(dataset.train)
     train_seconds, result = seconds(
         lambda: train(
             model,
-            dataset.train,
+            inputs,
+            targets,
             book.train.checkpoints,
-            book.train.jit_compile,
-            book.train.chunk_size,
+            passes=book.train.passes,
+            jit_compile=book.train.jit_compile,
+            chunk_size=book.train.chunk_size,
         )
     )
     ours_update = train_seconds / n_updates
@@ -136,9 +140,9 @@ def main() -> None:
         )
     )
 
-    starts = np.zeros((args.generated, 2))
-    cold_seconds, _ = seconds(generate_rectangles, model, starts)
-    warm_seconds, _ = seconds(generate_rectangles, model, starts)
+    rng = np.random.default_rng(0)
+    cold_seconds, _ = seconds(generate_rectangles, model, args.generated, rng)
+    warm_seconds, _ = seconds(generate_rectangles, model, args.generated, rng)
     rows.append(
         (
             f"shapegen: generate {args.generated:,} rectangles",

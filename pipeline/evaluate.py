@@ -1,4 +1,6 @@
-"""Stage evaluate@<variant>: held-out MAE and generated-shape metrics, final and per checkpoint."""
+"""Stage evaluate@<variant>: held-out and generated-shape metrics, final and per checkpoint."""
+
+import numpy as np
 
 from shapegen import paths
 from shapegen.cli import parse_variant, run_stage
@@ -12,23 +14,33 @@ from shapegen.model_files import load_model
 def main() -> None:
     variant = parse_variant(__doc__)
     all_params = load_params()
-    params = variant_params(all_params, variant)
+    checkpoints = variant_params(all_params, variant).train.checkpoints
+    settings = all_params.evaluate
     test = read_dataset(paths.DATASET_FILE).test
-    n_generated = all_params.evaluate.n_generated
 
-    final = evaluate_model(load_model(paths.model_file(variant)), test, n_generated)
+    def evaluate(path):
+        # The same draws for every model: checkpoints differ only by their weights.
+        return evaluate_model(
+            load_model(path),
+            test,
+            np.random.default_rng(settings.seed),
+            settings.temperature,
+            settings.n_generated,
+            settings.primed_widths,
+            settings.n_primed_per_width,
+        )
+
+    final = evaluate(paths.model_file(variant))
     write_json(paths.metrics_file(variant), final)
-
-    curve = [
-        evaluate_model(load_model(paths.checkpoint_file(variant, updates)), test, n_generated)
-        for updates in params.train.checkpoints
-    ]
+    curve = [evaluate(paths.checkpoint_file(variant, updates)) for updates in checkpoints]
     columns = {name: [row[name] for row in curve] for name in LEARNING_CURVE_COLUMNS}
     write_tsv(paths.learning_curve_file(variant), columns)
     print(
         f"{variant}: heldout_mae {final['heldout_mae']:.4f} "
         f"(floor {final['heldout_mae_floor']:.4f}), "
-        f"rect_error_p95 {final['rect_error_p95']:.4f}, width_w1 {final['width_w1']:.3f}"
+        f"rect_error_p95 {final['rect_error_p95']:.4f}, width_w1 {final['width_w1']:.4f}, "
+        f"height_w1 {final['height_w1']:.4f}, invalid {final['invalid_fraction']:.4f}, "
+        f"primed_width_error_max {final['primed_width_error_max']:.4f}"
     )
 
 

@@ -1,39 +1,91 @@
-"""Stage gallery@<variant>: what each checkpoint generates, and the final shape vs the truth."""
+"""Stage gallery@<variant>: what the model draws, from its checkpoints to its final samples."""
 
 import numpy as np
 
 from shapegen import paths
 from shapegen.cli import parse_variant, run_stage
 from shapegen.config import load_params, variant_params
+from shapegen.dataset import read_dataset
 from shapegen.files import write_figure
-from shapegen.generate import generate_rectangles
-from shapegen.geometry import rectangle_errors
+from shapegen.generate import complete_rectangles, generate_rectangles
+from shapegen.geometry import rectangle_errors, width_prefixes
 from shapegen.model_files import load_model
-from shapegen.plotting import checkpoint_figure, nearest_rectangle_figure
-
-ORIGIN = np.zeros((1, 2))
+from shapegen.plotting import (
+    checkpoint_figure,
+    nearest_rectangle_figure,
+    overlay_figure,
+    rectangle_grid_figure,
+    size_histogram_figure,
+)
 
 
 def main() -> None:
     variant = parse_variant(__doc__)
     all_params = load_params()
-    params, gallery = variant_params(all_params, variant), all_params.gallery
+    checkpoints = variant_params(all_params, variant).train.checkpoints
+    params = all_params.gallery
     folder = paths.gallery_dir(variant)
+    temperature, inches = params.sample_temperature, params.panel_inches
+
+    def rng() -> np.random.Generator:
+        # A fresh generator per figure: each figure is reproducible on its own.
+        return np.random.default_rng(params.sample_seed)
+
+    def save(name, figure):
+        write_figure(folder / name, figure, params.dpi)
 
     shapes = {
-        updates: generate_rectangles(load_model(paths.checkpoint_file(variant, updates)), ORIGIN)[0]
-        for updates in params.train.checkpoints
+        updates: generate_rectangles(
+            load_model(paths.checkpoint_file(variant, updates)), 1, rng(), temperature
+        )[0]
+        for updates in checkpoints
     }
-    write_figure(
-        folder / "checkpoints.png", checkpoint_figure(shapes, gallery.panel_inches), gallery.dpi
+    save("checkpoints.png", checkpoint_figure(shapes, inches))
+
+    model = load_model(paths.model_file(variant))
+    first = generate_rectangles(model, 1, rng(), temperature)
+    save(
+        "generated_vs_nearest.png",
+        nearest_rectangle_figure(first[0], float(rectangle_errors(first)[0]), inches),
     )
 
-    final = generate_rectangles(load_model(paths.model_file(variant)), ORIGIN)
-    figure = nearest_rectangle_figure(
-        final[0], float(rectangle_errors(final)[0]), gallery.panel_inches
+    rows, cols = params.sample_grid_rows, params.sample_grid_cols
+    grid = generate_rectangles(model, rows * cols, rng(), temperature)
+    title = (
+        f"{variant}: {rows * cols} rectangles generated from [0, 0] at temperature {temperature}"
     )
-    write_figure(folder / "generated_vs_nearest.png", figure, gallery.dpi)
-    print(f"wrote {folder}/checkpoints.png and generated_vs_nearest.png")
+    save("samples.png", rectangle_grid_figure(grid, rows, cols, inches, title))
+
+    many = generate_rectangles(model, params.histogram_samples, rng(), temperature)
+    train = read_dataset(paths.DATASET_FILE).train
+    title = f"{variant}: sizes of generated rectangles (temperature {temperature}) and of the data"
+    save(
+        "size_histograms.png",
+        size_histogram_figure(many, train, params.histogram_bins, inches, title),
+    )
+
+    n = params.shapes_per_panel
+    strip = {
+        f"temperature {value}": generate_rectangles(model, n, rng(), value)
+        for value in params.temperature_strip
+    }
+    save(
+        "temperature_strip.png",
+        overlay_figure(strip, inches, f"{variant}: rectangles by temperature"),
+    )
+
+    primed = {
+        f"given width {width}": complete_rectangles(
+            model, width_prefixes(np.full(n, width)), rng(), temperature
+        )
+        for width in params.primed_widths
+    }
+    title = f"{variant}: completions of a given BL, BR (temperature {temperature})"
+    save("primed.png", overlay_figure(primed, inches, title, prefix_corners=2))
+    print(
+        f"wrote {folder}/: checkpoints, generated_vs_nearest, samples, size_histograms, "
+        "temperature_strip, primed"
+    )
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
-"""Stage train@<variant>: train one rectangle per update; save the model and its checkpoints."""
+"""Stage train@<variant>: one update per rectangle; save the model and its checkpoints."""
+
+import dataclasses
 
 from shapegen import paths
 from shapegen.cli import parse_variant, run_stage
 from shapegen.config import load_params, variant_params
 from shapegen.dataset import read_dataset
-from shapegen.errors import InputError
 from shapegen.files import write_tsv
+from shapegen.geometry import FRAMINGS
 from shapegen.metrics import moving_average
 from shapegen.model import build_model
 from shapegen.model_files import save_model
@@ -15,21 +17,27 @@ from shapegen.train import progress_bar, restore_snapshot, train
 def main() -> None:
     variant = parse_variant(__doc__)
     params = variant_params(load_params(), variant)
-    rectangles = read_dataset(paths.DATASET_FILE).train
-    if params.train.checkpoints[-1] > len(rectangles):
-        raise InputError(
-            f"{paths.DATASET_FILE}: holds {len(rectangles)} training rectangles; the checkpoints "
-            f"need {params.train.checkpoints[-1]} (rebuild it with `dvc repro`)"
-        )
-    model = build_model(params.model.units, params.train.learning_rate, params.model.seed)
-
+    inputs, targets = FRAMINGS[params.model.framing](read_dataset(paths.DATASET_FILE).train)
+    n_updates = len(inputs) * params.train.passes
+    model = build_model(
+        params.model.units,
+        params.train.learning_rate,
+        params.model.seed,
+        framing=params.model.framing,
+        head=params.model.head,
+        mixture=params.model.mixture and dataclasses.asdict(params.model.mixture),
+        learning_rate_decay_to=params.train.learning_rate_decay_to,
+        n_updates=n_updates,
+    )
     result = train(
         model,
-        rectangles,
+        inputs,
+        targets,
         params.train.checkpoints,
+        passes=params.train.passes,
         jit_compile=params.train.jit_compile,
         chunk_size=params.train.chunk_size,
-        on_chunk=progress_bar(len(rectangles), params.train.loss_window),
+        on_chunk=progress_bar(n_updates, params.train.loss_window),
     )
 
     # Written only once training has finished: a diverged run leaves no partial outputs.
@@ -44,9 +52,9 @@ def main() -> None:
         {"updates": [i + 1 for i in logged], "loss_moving_average": smoothed[list(logged)]},
     )
     print(
-        f"trained {variant}: {len(rectangles)} updates in {result.update_seconds:.2f} s "
+        f"trained {variant}: {n_updates} updates in {result.update_seconds:.2f} s "
         f"after {result.compile_seconds:.2f} s of compilation "
-        f"({1e6 * result.update_seconds / len(rectangles):.1f} us per update); "
+        f"({1e6 * result.update_seconds / n_updates:.1f} us per update); "
         f"final moving-average loss {smoothed[-1]:.4f}"
     )
 

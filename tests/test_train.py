@@ -7,7 +7,7 @@ import pytest
 
 from shapegen.chapter import chapter_model, fit_one_rectangle_at_a_time
 from shapegen.errors import InputError
-from shapegen.geometry import random_rectangles
+from shapegen.geometry import frame_samples, frame_sequences, random_rectangles
 from shapegen.model import build_model
 from shapegen.train import chunk_bounds, progress_bar, restore_snapshot, train
 
@@ -18,6 +18,12 @@ SEED = 3
 @pytest.fixture(scope="module")
 def rectangles() -> np.ndarray:
     return random_rectangles(np.random.default_rng(SEED), N_RECTANGLES)
+
+
+def train_book(model, rectangles, **options):
+    """The project's trainer on the chapter's framing."""
+    inputs, targets = frame_samples(rectangles)
+    return train(model, inputs, targets, **options)
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +49,7 @@ def test_trainer_equals_the_chapters_loop(
 ):
     model = build_model(units=10, learning_rate=1.0e-3, seed=SEED)
     np.testing.assert_array_equal(model.get_weights()[0], initial_weights[0])
-    result = train(
+    result = train_book(
         model, rectangles, checkpoints=[10, 25], jit_compile=jit_compile, chunk_size=chunk_size
     )
     for ours, chapters in zip(model.get_weights(), chapter_weights, strict=True):
@@ -56,7 +62,7 @@ def test_trainer_equals_the_chapters_loop(
 def test_the_recurrent_kernel_never_changes(rectangles, initial_weights):
     # One time step from a zero state: the recurrent kernel gets exactly zero gradient.
     model = build_model(units=10, learning_rate=1.0e-3, seed=SEED)
-    train(model, rectangles, checkpoints=[N_RECTANGLES])
+    train_book(model, rectangles, checkpoints=[N_RECTANGLES])
     kernel, recurrent_kernel, _ = model.layers[0].get_weights()
     np.testing.assert_array_equal(recurrent_kernel, initial_weights[1])
     assert not np.array_equal(kernel, initial_weights[0])
@@ -66,7 +72,7 @@ def test_the_same_inputs_give_the_same_weights_and_snapshots(rectangles):
     runs = []
     for _ in range(2):
         model = build_model(units=10, learning_rate=1.0e-3, seed=SEED)
-        runs.append((train(model, rectangles, checkpoints=[20, 40]), model.get_weights()))
+        runs.append((train_book(model, rectangles, checkpoints=[20, 40]), model.get_weights()))
     (first, first_weights), (second, second_weights) = runs
     np.testing.assert_array_equal(first.losses, second.losses)
     for a, b in zip(first_weights, second_weights, strict=True):
@@ -76,9 +82,9 @@ def test_the_same_inputs_give_the_same_weights_and_snapshots(rectangles):
 
 def test_a_snapshot_restores_the_model_at_its_checkpoint(rectangles):
     model = build_model(units=10, learning_rate=1.0e-3, seed=SEED)
-    result = train(model, rectangles, checkpoints=[20])
+    result = train_book(model, rectangles, checkpoints=[20])
     reference = build_model(units=10, learning_rate=1.0e-3, seed=SEED)
-    train(reference, rectangles[:20], checkpoints=[20])
+    train_book(reference, rectangles[:20], checkpoints=[20])
     restore_snapshot(model, result.snapshots[20])
     for a, b in zip(model.get_weights(), reference.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
@@ -90,7 +96,7 @@ def test_a_diverging_loss_stops_with_the_update_number(rectangles):
     poisoned[30, 1, 0] = np.inf
     model = build_model(units=10, learning_rate=1.0e-3, seed=SEED)
     with pytest.raises(InputError, match=r"not finite at update 31 of 50"):
-        train(model, poisoned, checkpoints=[10])
+        train_book(model, poisoned, checkpoints=[10])
 
 
 def test_chunk_bounds_end_at_every_checkpoint_and_chunk():
@@ -102,7 +108,7 @@ def test_chunking_does_not_change_the_weights(rectangles):
     weights = []
     for chunk_size in (None, 1, 7):
         model = build_model(units=10, learning_rate=1.0e-3, seed=SEED)
-        train(model, rectangles, checkpoints=[25], chunk_size=chunk_size)
+        train_book(model, rectangles, checkpoints=[25], chunk_size=chunk_size)
         weights.append(model.get_weights())
     for other in weights[1:]:
         for a, b in zip(weights[0], other, strict=True):
@@ -112,7 +118,9 @@ def test_chunking_does_not_change_the_weights(rectangles):
 def test_the_progress_bar_reports_each_chunk(rectangles):
     log = io.StringIO()
     model = build_model(units=10, learning_rate=1.0e-3, seed=SEED)
-    train(model, rectangles, checkpoints=[10], chunk_size=20, on_chunk=progress_bar(50, 5, log))
+    train_book(
+        model, rectangles, checkpoints=[10], chunk_size=20, on_chunk=progress_bar(50, 5, log)
+    )
     lines = log.getvalue().splitlines()
     assert [line.split("]")[1].split(" updates")[0].strip() for line in lines] == [
         "10/50",
@@ -122,3 +130,37 @@ def test_the_progress_bar_reports_each_chunk(rectangles):
     ]
     assert lines[-1].startswith("[" + "#" * 30 + "]")
     assert "updates/s" in lines[-1] and "loss (mean of last 5)" in lines[-1]
+
+
+def test_passes_repeat_the_data_in_stored_order(rectangles):
+    twice = build_model(units=10, learning_rate=1.0e-3, seed=SEED)
+    train_book(twice, rectangles, checkpoints=[N_RECTANGLES], passes=2)
+    concatenated = build_model(units=10, learning_rate=1.0e-3, seed=SEED)
+    train_book(concatenated, np.concatenate([rectangles, rectangles]), checkpoints=[1])
+    for a, b in zip(twice.get_weights(), concatenated.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert int(twice.optimizer.iterations.numpy()) == 2 * N_RECTANGLES
+
+
+def test_a_mixture_sequence_model_trains_one_rectangle_per_update(rectangles):
+    model = build_model(
+        units=8,
+        learning_rate=1.0e-2,
+        seed=SEED,
+        framing="sequence",
+        head="mixture",
+        mixture={
+            "n_components": 2,
+            "support": "unit_square",
+            "scale_floor": 1.0e-3,
+            "scale_ceiling": 12.0,
+        },
+        learning_rate_decay_to=0.1,
+        n_updates=2 * N_RECTANGLES,
+    )
+    inputs, targets = frame_sequences(rectangles)
+    result = train(model, inputs, targets, checkpoints=[N_RECTANGLES], passes=2)
+    assert int(model.optimizer.iterations.numpy()) == 2 * N_RECTANGLES
+    assert np.all(np.isfinite(result.losses))
+    # The negative log-likelihood falls as the model learns the determined coordinates.
+    assert result.losses[-10:].mean() < result.losses[:10].mean()

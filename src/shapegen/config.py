@@ -8,6 +8,7 @@ any work with one line naming the key, the value and what was expected.
 import dataclasses
 import itertools
 import re
+import types
 import typing
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,10 @@ def _at_least(minimum: float, exclusive: bool = False) -> dict[str, Any]:
     return {"minimum": minimum, "exclusive": exclusive}
 
 
+def _inside_unit_interval() -> dict[str, Any]:
+    return {"minimum": 0, "exclusive": True, "maximum": 1}
+
+
 @dataclasses.dataclass(frozen=True)
 class DatasetParams:
     """How the rectangles dataset is drawn."""
@@ -34,11 +39,29 @@ class DatasetParams:
 
 
 @dataclasses.dataclass(frozen=True)
+class MixtureParams:
+    """A mixture density head (shapegen/mixture.py)."""
+
+    n_components: int = dataclasses.field(metadata=_at_least(1))
+    support: typing.Literal["unit_square", "plane"]
+    scale_floor: float = dataclasses.field(metadata=_at_least(0, exclusive=True))
+    scale_ceiling: float = dataclasses.field(metadata=_at_least(0, exclusive=True))
+
+
+@dataclasses.dataclass(frozen=True)
 class ModelParams:
-    """The network: an LSTM trunk over one time step and a linear point head."""
+    """The network: an LSTM trunk and an output head.
+
+    framing `point`: the chapter's samples of one time step, no memory; `sequence`: each
+    rectangle is one 3-step sequence. head `point`: the chapter's linear next point
+    (MAE); `mixture`: a distribution over the next point (negative log-likelihood).
+    """
 
     units: int = dataclasses.field(metadata=_at_least(1))
     seed: int = dataclasses.field(metadata=_at_least(0))
+    framing: typing.Literal["point", "sequence"]
+    head: typing.Literal["point", "mixture"]
+    mixture: MixtureParams | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,6 +69,10 @@ class TrainParams:
     """One Adam update per rectangle, in stored order, as in the chapter."""
 
     learning_rate: float = dataclasses.field(metadata=_at_least(0, exclusive=True))
+    # The learning rate at the last update, as a fraction of learning_rate, reached by
+    # cosine decay; 1.0 keeps it constant (the chapter).
+    learning_rate_decay_to: float = dataclasses.field(metadata=_at_least(0, exclusive=True))
+    passes: int = dataclasses.field(metadata=_at_least(1))
     checkpoints: tuple[int, ...] = dataclasses.field(metadata=_at_least(1))
     jit_compile: bool
     chunk_size: int = dataclasses.field(metadata=_at_least(1))
@@ -66,16 +93,29 @@ class GalleryParams:
     """The PNG figures."""
 
     dpi: int = dataclasses.field(metadata=_at_least(10))
+    panel_inches: float = dataclasses.field(metadata=_at_least(0.5))
     train_grid_rows: int = dataclasses.field(metadata=_at_least(1))
     train_grid_cols: int = dataclasses.field(metadata=_at_least(1))
-    panel_inches: float = dataclasses.field(metadata=_at_least(0.5))
+    sample_seed: int = dataclasses.field(metadata=_at_least(0))
+    sample_temperature: float = dataclasses.field(metadata=_at_least(0, exclusive=True))
+    sample_grid_rows: int = dataclasses.field(metadata=_at_least(1))
+    sample_grid_cols: int = dataclasses.field(metadata=_at_least(1))
+    histogram_samples: int = dataclasses.field(metadata=_at_least(1))
+    histogram_bins: int = dataclasses.field(metadata=_at_least(1))
+    temperature_strip: tuple[float, ...] = dataclasses.field(metadata=_at_least(0, exclusive=True))
+    shapes_per_panel: int = dataclasses.field(metadata=_at_least(1))
+    primed_widths: tuple[float, ...] = dataclasses.field(metadata=_inside_unit_interval())
 
 
 @dataclasses.dataclass(frozen=True)
 class EvaluateParams:
     """The generated shapes that the metrics are computed on."""
 
+    seed: int = dataclasses.field(metadata=_at_least(0))
+    temperature: float = dataclasses.field(metadata=_at_least(0, exclusive=True))
     n_generated: int = dataclasses.field(metadata=_at_least(1))
+    primed_widths: tuple[float, ...] = dataclasses.field(metadata=_inside_unit_interval())
+    n_primed_per_width: int = dataclasses.field(metadata=_at_least(1))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,10 +171,15 @@ def _range_text(metadata: typing.Mapping[str, Any]) -> str:
     if "minimum" not in metadata:
         return ""
     sign = ">" if metadata["exclusive"] else ">="
-    return f" {sign} {metadata['minimum']}"
+    text = f" {sign} {metadata['minimum']}"
+    if "maximum" in metadata:
+        text += f" and < {metadata['maximum']}"
+    return text
 
 
 def _check_range(value: float, metadata: typing.Mapping[str, Any]) -> bool:
+    if "maximum" in metadata and value >= metadata["maximum"]:
+        return False
     if "minimum" not in metadata:
         return True
     if metadata["exclusive"]:
@@ -157,9 +202,17 @@ def _parse(value: Any, kind: Any, key: str, source: str, metadata=None) -> Any:
                 _fail(source, f"{key}.{name}", name, "a name of lowercase letters, digits and _")
             parsed[name] = _parse(item, item_kind, f"{key}.{name}", source)
         return parsed
+    if origin is typing.Literal:
+        choices = typing.get_args(kind)
+        if value not in choices:
+            _fail(source, key, value, "one of " + ", ".join(choices))
+        return value
+    if origin is types.UnionType:  # `Section | None`: an optional section
+        (section_kind, _) = typing.get_args(kind)
+        return _parse(value, section_kind, key, source, metadata)
     if origin is tuple:
         (item_kind, _) = typing.get_args(kind)
-        expected = f"a non-empty list of {_kind_text(item_kind)}s{_range_text(metadata)}"
+        expected = f"a non-empty list of {_KIND_PLURAL[item_kind]}{_range_text(metadata)}"
         if not isinstance(value, list) or not value:
             _fail(source, key, value, expected)
         for item in value:
@@ -175,6 +228,9 @@ def _parse(value: Any, kind: Any, key: str, source: str, metadata=None) -> Any:
 
 def _kind_text(kind: type) -> str:
     return {int: "an integer", float: "a number", bool: "true or false"}[kind]
+
+
+_KIND_PLURAL = {int: "integers", float: "numbers"}
 
 
 def _is_kind(value: Any, kind: type) -> bool:
@@ -203,6 +259,9 @@ def _parse_section(value: Any, kind: type, key: str, source: str) -> Any:
     for field in fields:
         field_key = _join(key, field.name)
         if field.name not in value:
+            if field.default is None:  # an optional section
+                parsed[field.name] = None
+                continue
             raise InputError(f"{source}: missing key {field_key}")
         parsed[field.name] = _parse(
             value[field.name], hints[field.name], field_key, source, field.metadata
@@ -215,14 +274,33 @@ def _join(key: str, name: Any) -> str:
 
 
 def _check_cross_fields(params: Params, source: str) -> None:
-    n_train = params.dataset.n_train
     for name, variant in params.variants.items():
         key = f"variants.{name}.train.checkpoints"
         checkpoints = variant.train.checkpoints
         if any(later <= earlier for earlier, later in itertools.pairwise(checkpoints)):
             _fail(source, key, list(checkpoints), "strictly increasing update counts")
-        if checkpoints[-1] > n_train:
-            _fail(source, key, list(checkpoints), f"update counts <= dataset.n_train ({n_train})")
+        n_updates = params.dataset.n_train * variant.train.passes
+        if checkpoints[-1] > n_updates:
+            expected = f"update counts <= dataset.n_train x train.passes ({n_updates})"
+            _fail(source, key, list(checkpoints), expected)
+        model = variant.model
+        if model.head == "mixture" and model.mixture is None:
+            raise InputError(
+                f"{source}: missing key variants.{name}.model.mixture (needed by head: mixture)"
+            )
+        if model.mixture is not None and model.mixture.scale_ceiling <= model.mixture.scale_floor:
+            expected = f"a number > scale_floor ({model.mixture.scale_floor})"
+            _fail(
+                source,
+                f"variants.{name}.model.mixture.scale_ceiling",
+                model.mixture.scale_ceiling,
+                expected,
+            )
+        if model.head != "mixture" and model.mixture is not None:
+            raise InputError(
+                f"{source}: variants.{name}.model.mixture is set but head is {model.head}; "
+                "expected it only with head: mixture"
+            )
 
 
 def variant_params(params: Params, name: str) -> VariantParams:

@@ -1,10 +1,18 @@
-"""Evaluating a trained point model: teacher-forced on the test split, and generating."""
+"""Evaluating a trained model: teacher-forced on the test split, generating, completing."""
+
+from collections.abc import Sequence
 
 import keras
 import numpy as np
 
-from shapegen.generate import generate_rectangles, teacher_forced_predictions
-from shapegen.geometry import STEP_NAMES, frame_samples
+from shapegen.generate import (
+    complete_rectangles,
+    generate_rectangles,
+    has_mixture_head,
+    point_predictions,
+    teacher_forced_outputs,
+)
+from shapegen.geometry import STEP_NAMES, nearest_rectangle_sizes, width_prefixes
 from shapegen.metrics import heldout_mae_floor, mae_by_step, shape_metrics
 
 # The per-checkpoint metrics written to the learning-curve TSV.
@@ -18,19 +26,49 @@ LEARNING_CURVE_COLUMNS = (
     "width_std",
     "height_std",
     "invalid_fraction",
+    "primed_width_error_max",
 )
 
 
-def evaluate_model(model: keras.Model, test: np.ndarray, n_generated: int) -> dict:
-    """Every metric of one model: held-out MAE, then n_generated shapes from [0, 0]."""
-    _, targets = frame_samples(test)
-    by_step = mae_by_step(teacher_forced_predictions(model, test), targets)
-    generated = generate_rectangles(model, np.zeros((n_generated, 2)))
-    return {
+def evaluate_model(
+    model: keras.Model,
+    test: np.ndarray,
+    rng: np.random.Generator,
+    temperature: float,
+    n_generated: int,
+    primed_widths: Sequence[float],
+    n_primed_per_width: int,
+) -> dict:
+    """Every metric of one model against the test split.
+
+    Held-out figures are teacher-forced (each corner from the true previous ones; the
+    point prediction of a mixture is its mean). Shape figures are over n_generated shapes
+    drawn from [0, 0] at the temperature; the primed figure completes rectangles whose
+    BL and BR are given, n_primed_per_width for each width.
+    """
+    outputs = teacher_forced_outputs(model, test)
+    targets = test[:, 1:]
+    by_step = mae_by_step(point_predictions(model, outputs), targets)
+    metrics = {
         "heldout_mae": float(by_step.mean()),
         "heldout_mae_floor": heldout_mae_floor(),
         "heldout_mae_by_step": dict(zip(STEP_NAMES, map(float, by_step), strict=True)),
-        **shape_metrics(generated, test),
-        "n_generated": n_generated,
-        "train_updates": int(model.optimizer.iterations.numpy()),
     }
+    if has_mixture_head(model):
+        metrics["heldout_nll"] = heldout_nll(model, outputs, targets)
+    metrics.update(shape_metrics(generate_rectangles(model, n_generated, rng, temperature), test))
+    widths = np.repeat(np.asarray(primed_widths, dtype=np.float32), n_primed_per_width)
+    completed = complete_rectangles(model, width_prefixes(widths), rng, temperature)
+    width_errors = np.abs(nearest_rectangle_sizes(completed)[0] - widths)
+    metrics["primed_width_error_mean"] = float(width_errors.mean())
+    metrics["primed_width_error_max"] = float(width_errors.max())
+    metrics["temperature"] = temperature
+    metrics["n_generated"] = n_generated
+    metrics["train_updates"] = int(model.optimizer.iterations.numpy())
+    return metrics
+
+
+def heldout_nll(model: keras.Model, outputs: np.ndarray, targets: np.ndarray) -> float:
+    """Mean negative log-likelihood per corner (nats) of the true next corners."""
+    per_point = model.loss.call(targets, outputs)
+    return float(np.mean(keras.ops.convert_to_numpy(per_point)))

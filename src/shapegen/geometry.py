@@ -47,6 +47,29 @@ def frame_samples(rectangles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.ascontiguousarray(inputs), np.ascontiguousarray(targets)
 
 
+def frame_sequences(rectangles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each rectangle as one sequence: inputs (n, 1, 3, 2) BL, BR, TR; targets (n, 1, 3, 2).
+
+    Rectangle i is one batch of one 3-step sequence: an LSTM reading it carries its state
+    from corner to corner, so it knows which corner comes next even where the current
+    point alone does not tell (a rectangle of height 0.001 at TR looks like BR).
+    """
+    inputs = rectangles[:, np.newaxis, :-1, :]
+    targets = rectangles[:, np.newaxis, 1:, :]
+    return np.ascontiguousarray(inputs), np.ascontiguousarray(targets)
+
+
+FRAMINGS = {"point": frame_samples, "sequence": frame_sequences}
+
+
+def width_prefixes(widths: np.ndarray) -> np.ndarray:
+    """The first two corners BL = [0, 0], BR = [w, 0] of rectangles of the given widths."""
+    widths = np.asarray(widths, dtype=POINT_DTYPE)
+    prefixes = np.zeros((widths.shape[0], 2, 2), dtype=POINT_DTYPE)
+    prefixes[:, 1, 0] = widths
+    return prefixes
+
+
 def nearest_rectangle_sizes(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Width and height of the axis-aligned rectangle with BL at the origin nearest to points.
 

@@ -85,3 +85,68 @@ def nearest_rectangle_figure(points: np.ndarray, error: float, panel_inches: flo
     axes.set_ylabel("y")
     axes.legend(loc="upper right", fontsize=7)
     return figure
+
+
+OVERLAY_STYLE = {"fill": False, "edgecolor": "tab:blue", "alpha": 0.35, "linewidth": 1.0}
+PREFIX_STYLE = {"color": "tab:red", "linewidth": 2.5, "marker": "o", "markersize": 4}
+
+
+def overlay_figure(
+    panels: Mapping[str, np.ndarray], panel_inches: float, title: str, prefix_corners: int = 0
+) -> Figure:
+    """Panels side by side, each overlaying many shapes (m, 4, 2) drawn as outlines.
+
+    With prefix_corners > 0 the first corners, given rather than generated, are drawn in red.
+    """
+    figure = Figure(
+        figsize=(len(panels) * panel_inches * 1.3, panel_inches * 1.3 + 0.8), layout="constrained"
+    )
+    figure.suptitle(title)
+    grid = figure.subplots(1, len(panels), squeeze=False).flat
+    for axes, (label, shapes) in zip(grid, panels.items(), strict=True):
+        for points in shapes:
+            draw_shape(axes, points, **OVERLAY_STYLE)
+        if prefix_corners:
+            given = np.asarray(shapes[0, :prefix_corners], dtype=np.float64)
+            axes.plot(given[:, 0], given[:, 1], label="given corners", **PREFIX_STYLE)
+            axes.legend(loc="upper right", fontsize=7)
+        _frame(axes, f"{label} ({len(shapes)} shapes)")
+        axes.set_xlabel("x")
+    figure.axes[0].set_ylabel("y")
+    return figure
+
+
+def size_histogram_figure(
+    generated: np.ndarray, data: np.ndarray, bins: int, panel_inches: float, title: str
+) -> Figure:
+    """Histograms of generated widths and heights over the data's (densities)."""
+    figure = Figure(figsize=(4 * panel_inches, 1.6 * panel_inches), layout="constrained")
+    figure.suptitle(title)
+    generated_sizes = nearest_rectangle_sizes(np.asarray(generated, dtype=np.float64))
+    data_sizes = nearest_rectangle_sizes(np.asarray(data, dtype=np.float64))
+    edges = np.linspace(AXIS_LIMITS[0], AXIS_LIMITS[1], bins + 1)
+    for axes, name, ours, theirs in zip(
+        figure.subplots(1, 2).flat, ("width", "height"), generated_sizes, data_sizes, strict=True
+    ):
+        axes.hist(
+            theirs,
+            bins=edges,
+            density=True,
+            histtype="step",
+            color="black",
+            linewidth=1.5,
+            label=f"data ({len(theirs):,})",
+        )
+        axes.hist(
+            ours,
+            bins=edges,
+            density=True,
+            color="tab:blue",
+            alpha=0.5,
+            label=f"generated ({len(ours):,})",
+        )
+        axes.set_xlabel(name)
+        axes.set_ylabel("density")
+        axes.set_title(f"{name}s of the nearest rectangles", fontsize=9)
+        axes.legend(fontsize=7)
+    return figure

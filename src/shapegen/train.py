@@ -18,7 +18,6 @@ import numpy as np
 import tensorflow as tf
 
 from shapegen.errors import InputError
-from shapegen.geometry import frame_samples
 
 Snapshot = tuple[list[np.ndarray], list[np.ndarray]]
 PROGRESS_BAR_WIDTH = 30
@@ -51,10 +50,13 @@ def make_update_loop(model: keras.Model, jit_compile: bool) -> Callable:
 
     @tf.function(jit_compile=jit_compile, reduce_retracing=True)
     def run_updates(inputs, targets, losses, start, stop):
+        n_batches = tf.shape(inputs)[0]
+
         def update(i, losses):
+            batch = i % n_batches  # passes over the data, in stored order each time
             with tf.GradientTape() as tape:
-                predictions = model(inputs[i], training=True)
-                loss = tf.reduce_mean(loss_fn(targets[i], predictions))
+                predictions = model(inputs[batch], training=True)
+                loss = tf.reduce_mean(loss_fn(targets[batch], predictions))
             gradients = tape.gradient(loss, model.trainable_variables)
             optimizer.apply(gradients, model.trainable_variables)
             return i + 1, tf.tensor_scatter_nd_update(losses, [[i]], [loss])
@@ -67,20 +69,24 @@ def make_update_loop(model: keras.Model, jit_compile: bool) -> Callable:
 
 def train(
     model: keras.Model,
-    rectangles: np.ndarray,
+    inputs: np.ndarray,
+    targets: np.ndarray,
     checkpoints: Sequence[int],
+    passes: int = 1,
     jit_compile: bool = True,
     chunk_size: int | None = None,
     on_chunk: Callable[[int, np.ndarray], None] | None = None,
 ) -> TrainingResult:
-    """Train on each rectangle in order, one update each; snapshot at the checkpoints.
+    """One update per batch inputs[i], targets[i], in order, `passes` times over them.
+
+    Batches come from shapegen.geometry's framings: one rectangle each, as in the
+    chapter. The model is snapshotted at each checkpoint (a count of updates).
 
     `on_chunk(updates_done, chunk_losses)` is called once compiled (with 0 updates done)
     and after each compiled chunk, for progress display. A non-finite loss stops
     training with an InputError naming the update, before anything is returned.
     """
-    n_updates = rectangles.shape[0]
-    inputs, targets = frame_samples(rectangles)
+    n_updates = inputs.shape[0] * passes
     inputs, targets = tf.constant(inputs), tf.constant(targets)
     losses = tf.zeros((n_updates,), dtype=tf.float32)
     run_updates = make_update_loop(model, jit_compile)

@@ -65,7 +65,14 @@ def test_repro_leaves_every_output(repo, small_params_raw):
             assert (
                 repo / f"data/models/{variant}/checkpoints/updates_{updates:08d}.keras"
             ).is_file()
-        assert sorted(path.name for path in (repo / f"data/gallery/{variant}").glob("*.png"))
+        assert sorted(path.name for path in (repo / f"data/gallery/{variant}").glob("*.png")) == [
+            "checkpoints.png",
+            "generated_vs_nearest.png",
+            "primed.png",
+            "samples.png",
+            "size_histograms.png",
+            "temperature_strip.png",
+        ]
         assert (repo / f"data/plots/{variant}/train_loss.tsv").read_text().startswith("updates\t")
         curve = (repo / f"data/plots/{variant}/learning_curve.tsv").read_text().splitlines()
         assert len(curve) == 1 + len(params["train"]["checkpoints"])
@@ -83,7 +90,10 @@ def test_repro_leaves_every_output(repo, small_params_raw):
         ):
             assert isinstance(metrics[key], float), key
         assert len(metrics["heldout_mae_by_step"]) == 3
-        assert metrics["train_updates"] == small_params_raw["dataset"]["n_train"]
+        n_train = small_params_raw["dataset"]["n_train"]
+        assert metrics["train_updates"] == n_train * params["train"]["passes"]
+        assert isinstance(metrics["primed_width_error_max"], float)
+        assert ("heldout_nll" in metrics) == (params["model"]["head"] == "mixture")
 
 
 def test_metrics_are_declared_to_dvc(repo):
