@@ -8,6 +8,7 @@ from shapegen.metrics import (
     moving_average,
     shape_metrics,
     wasserstein_1,
+    wasserstein_1_to_uniform,
 )
 
 
@@ -56,3 +57,15 @@ def test_moving_average_is_trailing():
     values = np.array([1.0, 3.0, 5.0, 7.0])
     np.testing.assert_allclose(moving_average(values, 2), [1, 2, 4, 6])
     np.testing.assert_allclose(moving_average(values, 10), [1, 2, 3, 4])
+
+
+def test_wasserstein_1_to_uniform_is_exact():
+    assert wasserstein_1_to_uniform(np.array([0.5])) == pytest.approx(0.25)
+    assert wasserstein_1_to_uniform(np.array([0.25, 0.75])) == pytest.approx(0.125)
+    grid = (np.arange(1000) + 0.5) / 1000
+    assert wasserstein_1_to_uniform(grid) == pytest.approx(1 / 4000)
+    samples = np.random.default_rng(0).random(2000)
+    fine = (np.arange(200000) + 0.5) / 200000
+    assert wasserstein_1_to_uniform(samples) == pytest.approx(
+        wasserstein_1(samples, fine), abs=1e-5
+    )

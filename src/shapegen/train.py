@@ -72,6 +72,7 @@ def train(
     inputs: np.ndarray,
     targets: np.ndarray,
     checkpoints: Sequence[int],
+    *,
     passes: int = 1,
     jit_compile: bool = True,
     chunk_size: int | None = None,
