@@ -4,24 +4,26 @@ import numpy as np
 
 from shapegen import paths
 from shapegen.cli import parse_variant, run_stage
-from shapegen.config import load_params, variant_params
+from shapegen.config import expected_model_kind, load_params, variant_params
 from shapegen.dataset import read_dataset
 from shapegen.evaluate import LEARNING_CURVE_COLUMNS, evaluate_model
 from shapegen.files import write_json, write_tsv
-from shapegen.model_files import load_model
+from shapegen.model_files import load_variant_model
 
 
 def main() -> None:
     variant = parse_variant(__doc__)
     all_params = load_params()
-    checkpoints = variant_params(all_params, variant).train.checkpoints
+    params_of_variant = variant_params(all_params, variant)
+    checkpoints = params_of_variant.train.checkpoints
+    kind = expected_model_kind(params_of_variant)
     settings = all_params.evaluate
     test = read_dataset(paths.DATASET_FILE).test
 
     def evaluate(path):
         # The same draws for every model: checkpoints differ only by their weights.
         return evaluate_model(
-            load_model(path),
+            load_variant_model(path, kind),
             test,
             np.random.default_rng(settings.seed),
             settings.temperature,

@@ -4,12 +4,12 @@ import numpy as np
 
 from shapegen import paths
 from shapegen.cli import parse_variant, run_stage
-from shapegen.config import load_params, variant_params
+from shapegen.config import expected_model_kind, load_params, variant_params
 from shapegen.dataset import read_dataset
 from shapegen.files import write_figure
 from shapegen.generate import complete_rectangles, generate_rectangles
 from shapegen.geometry import rectangle_errors, width_prefixes
-from shapegen.model_files import load_model
+from shapegen.model_files import load_variant_model
 from shapegen.plotting import (
     checkpoint_figure,
     nearest_rectangle_figure,
@@ -22,7 +22,9 @@ from shapegen.plotting import (
 def main() -> None:
     variant = parse_variant(__doc__)
     all_params = load_params()
-    checkpoints = variant_params(all_params, variant).train.checkpoints
+    params_of_variant = variant_params(all_params, variant)
+    checkpoints = params_of_variant.train.checkpoints
+    kind = expected_model_kind(params_of_variant)
     params = all_params.gallery
     folder = paths.gallery_dir(variant)
     temperature, inches = params.sample_temperature, params.panel_inches
@@ -36,13 +38,13 @@ def main() -> None:
 
     shapes = {
         updates: generate_rectangles(
-            load_model(paths.checkpoint_file(variant, updates)), 1, rng(), temperature
+            load_variant_model(paths.checkpoint_file(variant, updates), kind), 1, rng(), temperature
         )[0]
         for updates in checkpoints
     }
     save("checkpoints.png", checkpoint_figure(shapes, inches))
 
-    model = load_model(paths.model_file(variant))
+    model = load_variant_model(paths.model_file(variant), kind)
     first = generate_rectangles(model, 1, rng(), temperature)
     save(
         "generated_vs_nearest.png",

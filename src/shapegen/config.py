@@ -7,6 +7,7 @@ any work with one line naming the key, the value and what was expected.
 
 import dataclasses
 import itertools
+import os
 import re
 import types
 import typing
@@ -221,7 +222,9 @@ def _parse(value: Any, kind: Any, key: str, source: str, metadata=None) -> Any:
         return tuple(item_kind(item) for item in value)
     expected = f"{_kind_text(kind)}{_range_text(metadata)}"
     if not _is_kind(value, kind) or not _check_range(value, metadata):
-        hint = " (write numbers like 1.0e-3: YAML reads 1e-3 as a string)" if kind is float else ""
+        hint = ""
+        if kind is float and isinstance(value, str):
+            hint = " (write numbers like 1.0e-3: YAML reads 1e-3 as a string)"
         _fail(source, key, value, expected + hint)
     return kind(value)
 
@@ -273,7 +276,47 @@ def _join(key: str, name: Any) -> str:
     return f"{key}.{name}" if key else str(name)
 
 
+# Rough bytes held per item at once: a rectangle is 32 bytes, copied a few times
+# (framing, tensors); an update keeps a 4-byte loss in a few buffers; a generated
+# shape carries its mixture parameters through each of 3 steps.
+BYTES_PER_RECTANGLE = 256
+BYTES_PER_UPDATE = 16
+BYTES_PER_GENERATED_SHAPE = 512
+
+
+def _memory_bytes() -> int:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def _check_memory(params: Params, source: str) -> None:
+    """Counts whose arrays would not fit in this machine's memory stop before any work."""
+    budget = _memory_bytes() // 2
+    most_passes = max(variant.train.passes for variant in params.variants.values())
+    needs = {
+        "dataset.n_train": params.dataset.n_train
+        * (BYTES_PER_RECTANGLE + most_passes * BYTES_PER_UPDATE),
+        "dataset.n_test": params.dataset.n_test * BYTES_PER_RECTANGLE,
+        "evaluate.n_generated": params.evaluate.n_generated * BYTES_PER_GENERATED_SHAPE,
+        "evaluate.n_primed_per_width": params.evaluate.n_primed_per_width
+        * len(params.evaluate.primed_widths)
+        * BYTES_PER_GENERATED_SHAPE,
+        "gallery.histogram_samples": params.gallery.histogram_samples * BYTES_PER_GENERATED_SHAPE,
+    }
+    for key, need in needs.items():
+        if need > budget:
+            section, name = key.split(".")
+            value = getattr(getattr(params, section), name)
+            _fail(
+                source,
+                key,
+                value,
+                f"a count whose arrays fit in memory (about {need / 2**30:.0f} GiB needed, "
+                f"{budget / 2**30:.0f} GiB usable here)",
+            )
+
+
 def _check_cross_fields(params: Params, source: str) -> None:
+    _check_memory(params, source)
     for name, variant in params.variants.items():
         key = f"variants.{name}.train.checkpoints"
         checkpoints = variant.train.checkpoints
@@ -301,6 +344,14 @@ def _check_cross_fields(params: Params, source: str) -> None:
                 f"{source}: variants.{name}.model.mixture is set but head is {model.head}; "
                 "expected it only with head: mixture"
             )
+
+
+def expected_model_kind(params: VariantParams) -> dict:
+    """The variant's model as shapegen.model_files.model_kind describes a loaded one."""
+    kind = {"framing": params.model.framing, "head": params.model.head, "units": params.model.units}
+    if params.model.mixture is not None:
+        kind["n_components"] = params.model.mixture.n_components
+    return kind
 
 
 def variant_params(params: Params, name: str) -> VariantParams:

@@ -13,7 +13,13 @@ import numpy as np
 
 from shapegen.errors import InputError
 from shapegen.files import atomic_path
-from shapegen.geometry import CORNER_NAMES, N_CORNERS, POINT_DTYPE, random_rectangles
+from shapegen.geometry import (
+    CORNER_NAMES,
+    N_CORNERS,
+    POINT_DTYPE,
+    is_rectangle,
+    random_rectangles,
+)
 
 FORMAT_VERSION = 1
 SPLITS = ("train", "test")
@@ -66,7 +72,8 @@ def read_dataset(path: str | Path) -> Dataset:
     except InputError:
         raise
     except (OSError, KeyError, ValueError, TypeError) as error:
-        raise InputError(f"{path}: not a readable HDF5 rectangles file ({error})") from None
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise InputError(f"{path}: not a readable HDF5 rectangles file ({reason})") from None
     return Dataset(train=splits["train"], test=splits["test"], seed=seed)
 
 
@@ -94,4 +101,11 @@ def _read_split(path: Path, file: h5py.File, split: str) -> np.ndarray:
     points = node[()]
     if not np.all(np.isfinite(points)):
         raise InputError(f"{path}: '{split}' holds non-finite values; expected finite points")
+    broken = ~is_rectangle(points)
+    if np.any(broken):
+        row = int(np.argmax(broken))
+        raise InputError(
+            f"{path}: '{split}' row {row} is not a rectangle ({points[row].tolist()}); expected "
+            "corners BL = [0, 0], BR = [w, 0], TR = [w, h], TL = [0, h] with w, h in [0, 1)"
+        )
     return points

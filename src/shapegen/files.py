@@ -5,6 +5,7 @@ place, so a stage killed midway leaves the previous file or none, never half a f
 """
 
 import contextlib
+import glob
 import io
 import json
 import os
@@ -24,8 +25,12 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside `path`; rename it onto `path` if the block succeeds."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    prefix = f".{path.name}.tmp-"
+    # A writer killed before its rename leaves its temporary file: the next write removes it.
+    for stale in path.parent.glob(f"{glob.escape(prefix)}*{glob.escape(path.suffix)}"):
+        stale.unlink(missing_ok=True)
     # Keep the suffix: some writers (Keras) check the file extension.
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    handle, name = tempfile.mkstemp(prefix=prefix, suffix=path.suffix, dir=path.parent)
     os.close(handle)
     temporary = Path(name)
     temporary.chmod(_FILE_MODE)

@@ -26,6 +26,22 @@ def rectangles_from_sizes(widths: np.ndarray, heights: np.ndarray) -> np.ndarray
     return points
 
 
+def is_rectangle(points: np.ndarray) -> np.ndarray:
+    """Per shape: exactly the corners of a rectangle with BL at the origin, sizes in [0, 1)."""
+    widths, heights = points[:, 1, 0], points[:, 3, 1]
+    return (
+        np.all(points[:, 0] == 0, axis=1)
+        & (points[:, 1, 1] == 0)
+        & (points[:, 2, 0] == widths)
+        & (points[:, 2, 1] == heights)
+        & (points[:, 3, 0] == 0)
+        & (widths >= 0)
+        & (widths < 1)
+        & (heights >= 0)
+        & (heights < 1)
+    )
+
+
 def random_rectangles(rng: np.random.Generator, n: int) -> np.ndarray:
     """n rectangles with width and height drawn from U(0, 1), as (n, 4, 2) float32.
 

@@ -6,6 +6,7 @@ import keras
 
 from shapegen.errors import InputError
 from shapegen.files import atomic_path
+from shapegen.mixture import MixtureNLL
 
 
 def save_model(model: keras.Model, path: str | Path) -> None:
@@ -24,3 +25,34 @@ def load_model(path: str | Path) -> keras.Model:
     except (OSError, ValueError, KeyError, TypeError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise InputError(f"{path}: not a loadable Keras model ({reason})") from None
+
+
+def model_kind(model: keras.Model) -> dict:
+    """What a model is, read off the model: framing, head, LSTM units, mixture components."""
+    kind = {
+        "framing": "point" if model.input_shape[1] == 1 else "sequence",
+        "head": "mixture" if isinstance(model.loss, MixtureNLL) else "point",
+        "units": model.layers[0].units,
+    }
+    if kind["head"] == "mixture":
+        kind["n_components"] = model.loss.n_components
+    return kind
+
+
+def load_variant_model(path: str | Path, expected: dict) -> keras.Model:
+    """Load a model and check it is the variant's (`expected` as model_kind gives it)."""
+    model = load_model(path)
+    try:
+        found = model_kind(model)
+    except (AttributeError, IndexError, TypeError):
+        found = {"model": model.name}
+    if found != expected:
+        raise InputError(
+            f"{path}: holds a model with {_describe(found)}; params.yaml's variant expects "
+            f"{_describe(expected)} (run `dvc repro` to retrain it)"
+        )
+    return model
+
+
+def _describe(kind: dict) -> str:
+    return ", ".join(f"{key} {value}" for key, value in kind.items())

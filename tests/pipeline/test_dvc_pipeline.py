@@ -1,52 +1,19 @@
 """End to end: the real dvc.yaml and stage scripts in a fresh git + DVC repository."""
 
 import json
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-COPIED = ("src", "pipeline", "dvc.yaml", ".dvcignore")
-
-
-def run(command: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
-    """Run a command with this interpreter's environment first on PATH."""
-    env = {
-        **os.environ,
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        "DVC_NO_ANALYTICS": "1",
-        "GIT_AUTHOR_NAME": "test",
-        "GIT_AUTHOR_EMAIL": "test@example.invalid",
-        "GIT_COMMITTER_NAME": "test",
-        "GIT_COMMITTER_EMAIL": "test@example.invalid",
-    }
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
-    if check and result.returncode != 0:
-        pytest.fail(
-            f"{' '.join(command)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
-        )
-    return result
-
-
-def write_params(repo: Path, raw: dict) -> None:
-    (repo / "params.yaml").write_text(yaml.safe_dump(raw, sort_keys=False))
+from .project import copy_project, run, write_params
 
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory, repo_root, small_params_raw) -> Path:
     """A copy of the project, small params, `git init` + `dvc init`, committed, reproduced."""
-    repo = tmp_path_factory.mktemp("project")
-    for name in COPIED:
-        source = repo_root / name
-        if source.is_dir():
-            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, repo / name)
-    write_params(repo, small_params_raw)
+    repo = copy_project(repo_root, tmp_path_factory.mktemp("project"), small_params_raw)
     run(["git", "init", "-q"], repo)
     run(["dvc", "init", "-q"], repo)
     run(["git", "add", "-A"], repo)

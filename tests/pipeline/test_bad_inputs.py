@@ -1,0 +1,329 @@
+"""Every bad input stops its stage with one line and exit status 2, and changes no output."""
+
+import copy
+import hashlib
+import re
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+
+from shapegen.model import build_model
+from shapegen.model_files import save_model
+
+from .project import copy_project, run, write_params
+
+DATASET = Path("data/rectangles.h5")
+MODEL = Path("data/models/book/model.keras")
+MAKE_DATASET = ["pipeline/make_dataset.py"]
+PLOT_DATASET = ["pipeline/plot_dataset.py"]
+EVALUATE_BOOK = ["pipeline/evaluate.py", "book"]
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory, repo_root, small_params_raw) -> Path:
+    """A project with small params whose stages have all run once for the book variant."""
+    repo = copy_project(repo_root, tmp_path_factory.mktemp("template"), small_params_raw)
+    for stage in (MAKE_DATASET, PLOT_DATASET, ["pipeline/train.py", "book"], EVALUATE_BOOK):
+        run([sys.executable, *stage], repo)
+    return repo
+
+
+def file_hashes(repo: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(repo)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted((repo / "data").rglob("*"))
+        if path.is_file()
+    }
+
+
+# Breakages: each takes the project folder and the params (a dict to change in place).
+def params_change(*keys: str, value) -> Callable:
+    def change(repo: Path, params: dict) -> None:
+        section = params
+        for key in keys[:-1]:
+            section = section[key]
+        section[keys[-1]] = value
+
+    return change
+
+
+def params_delete(*keys: str) -> Callable:
+    def delete(repo: Path, params: dict) -> None:
+        section = params
+        for key in keys[:-1]:
+            section = section[key]
+        del section[keys[-1]]
+
+    return delete
+
+
+def params_text(text: str) -> Callable:
+    def replace(repo: Path, params: dict) -> None:
+        params.clear()
+        params["__text__"] = text
+
+    return replace
+
+
+def dataset_edit(edit: Callable[[h5py.File], None]) -> Callable:
+    def change(repo: Path, params: dict) -> None:
+        with h5py.File(repo / DATASET, "r+") as file:
+            edit(file)
+
+    return change
+
+
+def replace_split(split: str, points: Callable[[np.ndarray], np.ndarray]) -> Callable:
+    def edit(file: h5py.File) -> None:
+        new = points(file[split][()])
+        del file[split]
+        file.create_dataset(split, data=new)
+
+    return dataset_edit(edit)
+
+
+def set_point(split: str, row: int, corner: int, value: list[float]) -> Callable:
+    def change(points: np.ndarray) -> np.ndarray:
+        points = points.copy()
+        points[row, corner] = value
+        return points
+
+    return replace_split(split, change)
+
+
+def truncate(path: Path, keep: int) -> Callable:
+    def change(repo: Path, params: dict) -> None:
+        data = (repo / path).read_bytes()
+        (repo / path).write_bytes(data[:keep])
+
+    return change
+
+
+def overwrite(path: Path, data: bytes) -> Callable:
+    def change(repo: Path, params: dict) -> None:
+        (repo / path).write_bytes(data)
+
+    return change
+
+
+def remove(path: Path) -> Callable:
+    def change(repo: Path, params: dict) -> None:
+        (repo / path).unlink()
+
+    return change
+
+
+def model_of_another_variant(repo: Path, params: dict) -> None:
+    save_model(build_model(units=5, learning_rate=1.0e-3, seed=0), repo / MODEL)
+
+
+CASES = {
+    # params.yaml
+    "missing key": (
+        MAKE_DATASET,
+        params_delete("dataset", "n_test"),
+        r"params\.yaml: missing key dataset\.n_test$",
+    ),
+    "unknown key (typo)": (
+        MAKE_DATASET,
+        params_change("dataset", "n_trian", value=5),
+        r"unknown key dataset\.n_trian; expected one of seed, n_train, n_test$",
+    ),
+    "string for a count": (
+        MAKE_DATASET,
+        params_change("dataset", "n_train", value="many"),
+        r"dataset\.n_train is the string 'many'; expected an integer >= 1$",
+    ),
+    "boolean for a seed": (
+        MAKE_DATASET,
+        params_change("dataset", "seed", value=True),
+        r"dataset\.seed is the boolean true; expected an integer >= 0$",
+    ),
+    "float for a count": (
+        MAKE_DATASET,
+        params_change("dataset", "n_test", value=2.5),
+        r"dataset\.n_test is 2\.5; expected an integer >= 1$",
+    ),
+    "zero count": (
+        MAKE_DATASET,
+        params_change("dataset", "n_train", value=0),
+        r"dataset\.n_train is 0; expected an integer >= 1$",
+    ),
+    "1e-3 read as a string": (
+        MAKE_DATASET,
+        params_change("variants", "book", "train", "learning_rate", value="1e-3"),
+        r"learning_rate is the string '1e-3'; expected a number > 0 \(write numbers like 1\.0e-3",
+    ),
+    "zero learning rate": (
+        MAKE_DATASET,
+        params_change("variants", "book", "train", "learning_rate", value=0.0),
+        r"learning_rate is 0\.0; expected a number > 0",
+    ),
+    "zero units": (
+        MAKE_DATASET,
+        params_change("variants", "book", "model", "units", value=0),
+        r"variants\.book\.model\.units is 0; expected an integer >= 1$",
+    ),
+    "checkpoints not increasing": (
+        MAKE_DATASET,
+        params_change("variants", "book", "train", "checkpoints", value=[200, 100]),
+        r"checkpoints is \[200, 100\]; expected strictly increasing update counts$",
+    ),
+    "checkpoint beyond the updates": (
+        MAKE_DATASET,
+        params_change("variants", "book", "train", "checkpoints", value=[100, 301]),
+        r"checkpoints is \[100, 301\]; expected update counts <= "
+        r"dataset\.n_train x train\.passes \(300\)$",
+    ),
+    "zero temperature": (
+        MAKE_DATASET,
+        params_change("evaluate", "temperature", value=0),
+        r"evaluate\.temperature is 0; expected a number > 0$",
+    ),
+    "string for a boolean": (
+        MAKE_DATASET,
+        params_change("variants", "book", "train", "jit_compile", value="yes"),
+        r"jit_compile is the string 'yes'; expected true or false$",
+    ),
+    "unknown head": (
+        MAKE_DATASET,
+        params_change("variants", "book", "model", "head", value="gmm"),
+        r"variants\.book\.model\.head is the string 'gmm'; expected one of point, mixture$",
+    ),
+    "mixture section without a mixture head": (
+        MAKE_DATASET,
+        params_change(
+            "variants",
+            "book",
+            "model",
+            "mixture",
+            value={
+                "n_components": 2,
+                "support": "unit_square",
+                "scale_floor": 1.0e-3,
+                "scale_ceiling": 12.0,
+            },
+        ),
+        r"variants\.book\.model\.mixture is set but head is point",
+    ),
+    "primed width outside (0, 1)": (
+        MAKE_DATASET,
+        params_change("evaluate", "primed_widths", value=[0.5, 1.5]),
+        r"evaluate\.primed_widths is \[0\.5, 1\.5\]; "
+        r"expected a non-empty list of numbers > 0 and < 1$",
+    ),
+    "size that does not fit in memory": (
+        MAKE_DATASET,
+        params_change("dataset", "n_train", value=10**12),
+        r"dataset\.n_train is 1000000000000; expected a count whose arrays fit in memory",
+    ),
+    "not YAML": (
+        MAKE_DATASET,
+        params_text("dataset: [1, 2\n"),
+        r"params\.yaml: not valid YAML at line",
+    ),
+    "empty params file": (
+        MAKE_DATASET,
+        params_text(""),
+        r"params\.yaml: the top level is nothing; expected a mapping with the keys",
+    ),
+    # data/rectangles.h5
+    "dataset missing": (
+        PLOT_DATASET,
+        remove(DATASET),
+        r"data/rectangles\.h5: file not found \(run `dvc repro`",
+    ),
+    "dataset truncated": (
+        PLOT_DATASET,
+        truncate(DATASET, 3000),
+        r"data/rectangles\.h5: not a readable HDF5 rectangles file",
+    ),
+    "dataset not HDF5": (
+        PLOT_DATASET,
+        overwrite(DATASET, b"x,y\n0,0\n"),
+        r"data/rectangles\.h5: not a readable HDF5 rectangles file",
+    ),
+    "dataset split missing": (
+        PLOT_DATASET,
+        dataset_edit(lambda file: file.__delitem__("test")),
+        r"no 'test' dataset; expected splits train, test$",
+    ),
+    "dataset wrong shape": (
+        PLOT_DATASET,
+        replace_split("train", lambda p: p[:, :3]),
+        r"'train' has shape \(300, 3, 2\); expected \(n, 4, 2\) with n >= 1$",
+    ),
+    "dataset wrong dtype": (
+        PLOT_DATASET,
+        replace_split("train", lambda p: p.astype(np.float64)),
+        r"'train' has dtype float64; expected <class 'numpy\.float32'>$",
+    ),
+    "dataset non-finite": (
+        PLOT_DATASET,
+        set_point("test", 7, 2, [np.nan, 0.5]),
+        r"'test' holds non-finite values; expected finite points$",
+    ),
+    "dataset not rectangles": (
+        PLOT_DATASET,
+        set_point("train", 4, 3, [0.25, 0.5]),
+        r"'train' row 4 is not a rectangle",
+    ),
+    "dataset from a newer format": (
+        PLOT_DATASET,
+        dataset_edit(lambda file: file.attrs.__setitem__("format_version", 99)),
+        r"format_version is 99; this code reads versions up to 1",
+    ),
+    # data/models/<variant>/*.keras
+    "model missing": (
+        EVALUATE_BOOK,
+        remove(MODEL),
+        r"model\.keras: model file not found \(run `dvc repro`",
+    ),
+    "model not a Keras file": (
+        EVALUATE_BOOK,
+        overwrite(MODEL, b"not a zip archive"),
+        r"model\.keras: not a loadable Keras model",
+    ),
+    "model of another variant": (
+        EVALUATE_BOOK,
+        model_of_another_variant,
+        r"model\.keras: holds a model with framing point, head point, units 5; params\.yaml's "
+        r"variant expects framing point, head point, units 10",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_a_bad_input_is_one_line_and_changes_no_output(case, template, tmp_path, small_params_raw):
+    stage, breakage, expected = CASES[case]
+    repo = tmp_path / "project"
+    shutil.copytree(template, repo)
+    params = copy.deepcopy(small_params_raw)
+    breakage(repo, params)
+    if "__text__" in params:
+        (repo / "params.yaml").write_text(params["__text__"])
+    else:
+        write_params(repo, params)
+    before = file_hashes(repo)
+
+    result = run([sys.executable, *stage], repo, check=False)
+
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("error: ")
+    assert not any("Traceback" in line for line in lines)
+    # TensorFlow may print its own start-up lines first; ours is the only one that is ours.
+    assert [line for line in lines if line.startswith("error: ")] == [lines[-1]]
+    assert re.search(expected, lines[-1]), lines[-1]
+    assert file_hashes(repo) == before
+
+
+def test_the_cases_cover_params_dataset_and_model_files():
+    stages = [stage[0] for stage, _, _ in CASES.values()]
+    assert len(CASES) >= 20
+    assert {MAKE_DATASET[0], PLOT_DATASET[0], EVALUATE_BOOK[0]} <= set(stages)
