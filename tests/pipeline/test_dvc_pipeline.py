@@ -63,6 +63,16 @@ def test_repro_leaves_every_output(repo, small_params_raw):
         assert ("heldout_nll" in metrics) == (params["model"]["head"] == "mixture")
 
 
+def test_a_forced_repro_gives_identical_dataset_and_metrics(repo):
+    outputs = [
+        "data/rectangles.h5",
+        *sorted(str(p.relative_to(repo)) for p in (repo / "data/metrics").glob("*.json")),
+    ]
+    before = {name: (repo / name).read_bytes() for name in outputs}
+    run(["dvc", "repro", "--force"], repo)
+    assert {name: (repo / name).read_bytes() for name in outputs} == before
+
+
 def test_metrics_are_declared_to_dvc(repo):
     shown = json.loads(run(["dvc", "metrics", "show", "--json"], repo).stdout)
     flat = json.dumps(shown)
