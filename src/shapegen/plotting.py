@@ -19,6 +19,24 @@ SHAPE_STYLE = {"facecolor": "tab:blue", "edgecolor": "navy", "alpha": 0.5, "line
 TRUE_STYLE = {"fill": False, "edgecolor": "black", "linestyle": "--", "linewidth": 1.2}
 
 
+def fixed_figure(width: float, height: float, top: float = 0.75, wspace: float = 0.3) -> Figure:
+    """A figure with fixed margins in inches: room for a title, tick labels and axis labels.
+
+    matplotlib's constrained layout measures every text on every draw: seconds for a
+    gallery of many panels. Fixed margins render the same figures several times faster.
+    """
+    figure = Figure(figsize=(width, height))
+    figure.subplots_adjust(
+        left=0.55 / width,
+        right=1 - 0.15 / width,
+        bottom=0.5 / height,
+        top=1 - top / height,
+        wspace=wspace,
+        hspace=0.35,
+    )
+    return figure
+
+
 def draw_shape(axes: Axes, points: np.ndarray, **style) -> None:
     """Draw a closed polygon through the points, in order."""
     axes.add_patch(Polygon(np.asarray(points, dtype=np.float64), closed=True, **style))
@@ -36,21 +54,25 @@ def rectangle_grid_figure(
     rectangles: np.ndarray, rows: int, cols: int, panel_inches: float, title: str
 ) -> Figure:
     """A rows x cols grid of shapes, each in its own unit-square panel (figure 11.3)."""
-    figure = Figure(figsize=(cols * panel_inches, rows * panel_inches + 0.6), layout="constrained")
+    figure = fixed_figure(cols * panel_inches, rows * panel_inches + 0.9, top=0.9, wspace=0.15)
     figure.suptitle(title)
     widths, heights = nearest_rectangle_sizes(rectangles)
-    for index, axes in enumerate(figure.subplots(rows, cols, squeeze=False).flat):
+    panels = figure.subplots(rows, cols, squeeze=False)
+    for index, axes in enumerate(panels.flat):
         if index >= rectangles.shape[0]:
             axes.set_axis_off()
             continue
         draw_shape(axes, rectangles[index], **SHAPE_STYLE)
         _frame(axes, f"#{index}: w={widths[index]:.2f} h={heights[index]:.2f}")
+        # Tick labels on the outer panels only: fewer texts, a faster render.
+        row, col = divmod(index, cols)
+        axes.tick_params(labelleft=col == 0, labelbottom=row == rows - 1)
     return figure
 
 
 def checkpoint_figure(shapes: Mapping[int, np.ndarray], panel_inches: float) -> Figure:
     """The shape each checkpoint generates from [0,0], side by side (figures 11.5-11.7)."""
-    figure = Figure(figsize=(len(shapes) * panel_inches, panel_inches + 0.8), layout="constrained")
+    figure = fixed_figure(len(shapes) * panel_inches + 0.3, panel_inches + 1.2)
     figure.suptitle("Rectangle generated from [0, 0] after n training rectangles")
     for axes, (updates, points) in zip(
         figure.subplots(1, len(shapes), squeeze=False).flat, shapes.items(), strict=True
@@ -64,7 +86,7 @@ def checkpoint_figure(shapes: Mapping[int, np.ndarray], panel_inches: float) -> 
 
 def nearest_rectangle_figure(points: np.ndarray, error: float, panel_inches: float) -> Figure:
     """One generated shape drawn over its nearest true rectangle, corners labelled."""
-    figure = Figure(figsize=(2 * panel_inches, 2 * panel_inches), layout="constrained")
+    figure = fixed_figure(2 * panel_inches + 0.3, 2 * panel_inches + 0.6, top=0.55)
     axes = figure.subplots()
     widths, heights = nearest_rectangle_sizes(points[np.newaxis])
     nearest = rectangles_from_sizes(widths, heights)[0]
@@ -73,12 +95,14 @@ def nearest_rectangle_figure(points: np.ndarray, error: float, panel_inches: flo
     )
     draw_shape(axes, points, label="generated", **SHAPE_STYLE)
     for name, (x, y) in zip(CORNER_NAMES, np.asarray(points, dtype=np.float64), strict=True):
+        right_side = x > 0.5  # label toward the inside, so it stays in the panel
         axes.annotate(
             f"{name} ({x:.3f}, {y:.3f})",
             (x, y),
             fontsize=7,
-            xytext=(3, 3),
+            xytext=(-3 if right_side else 3, 3),
             textcoords="offset points",
+            horizontalalignment="right" if right_side else "left",
         )
     _frame(axes, f"Generated rectangle over its nearest true one\nRMS corner error {error:.4f}")
     axes.set_xlabel("x")
@@ -98,9 +122,7 @@ def overlay_figure(
 
     With prefix_corners > 0 the first corners, given rather than generated, are drawn in red.
     """
-    figure = Figure(
-        figsize=(len(panels) * panel_inches * 1.3, panel_inches * 1.3 + 0.8), layout="constrained"
-    )
+    figure = fixed_figure(len(panels) * panel_inches * 1.3 + 0.3, panel_inches * 1.3 + 1.2)
     figure.suptitle(title)
     grid = figure.subplots(1, len(panels), squeeze=False).flat
     for axes, (label, shapes) in zip(grid, panels.items(), strict=True):
@@ -120,7 +142,7 @@ def size_histogram_figure(
     generated: np.ndarray, data: np.ndarray, bins: int, panel_inches: float, title: str
 ) -> Figure:
     """Histograms of generated widths and heights over the data's (densities)."""
-    figure = Figure(figsize=(4 * panel_inches, 1.6 * panel_inches), layout="constrained")
+    figure = fixed_figure(4 * panel_inches, 1.6 * panel_inches + 0.6)
     figure.suptitle(title)
     generated_sizes = nearest_rectangle_sizes(np.asarray(generated, dtype=np.float64))
     data_sizes = nearest_rectangle_sizes(np.asarray(data, dtype=np.float64))
