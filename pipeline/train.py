@@ -1,44 +1,29 @@
 """Stage train@<variant>: one update per rectangle; save the model and its checkpoints."""
 
-import dataclasses
-
 from shapegen import paths
 from shapegen.cli import parse_variant, run_stage
 from shapegen.config import load_params, variant_params
 from shapegen.dataset import read_dataset
+from shapegen.errors import InputError
 from shapegen.files import write_tsv
-from shapegen.geometry import FRAMINGS
 from shapegen.metrics import moving_average
-from shapegen.model import build_model
 from shapegen.model_files import save_model
-from shapegen.train import progress_bar, restore_snapshot, train
+from shapegen.train import progress_bar, restore_snapshot, train_variant
 
 
 def main() -> None:
     variant = parse_variant(__doc__)
-    params = variant_params(load_params(), variant)
-    inputs, targets = FRAMINGS[params.model.framing](read_dataset(paths.DATASET_FILE).train)
-    n_updates = len(inputs) * params.train.passes
-    model = build_model(
-        params.model.units,
-        params.train.learning_rate,
-        params.model.seed,
-        framing=params.model.framing,
-        head=params.model.head,
-        mixture=params.model.mixture and dataclasses.asdict(params.model.mixture),
-        learning_rate_decay_to=params.train.learning_rate_decay_to,
-        n_updates=n_updates,
-    )
-    result = train(
-        model,
-        inputs,
-        targets,
-        params.train.checkpoints,
-        passes=params.train.passes,
-        jit_compile=params.train.jit_compile,
-        chunk_size=params.train.chunk_size,
-        on_chunk=progress_bar(n_updates, params.train.loss_window),
-    )
+    all_params = load_params()
+    params = variant_params(all_params, variant)
+    rectangles = read_dataset(paths.DATASET_FILE).train
+    if len(rectangles) != all_params.dataset.n_train:
+        raise InputError(
+            f"{paths.DATASET_FILE}: holds {len(rectangles)} training rectangles; params.yaml's "
+            f"dataset.n_train is {all_params.dataset.n_train} (run `dvc repro` to rebuild it)"
+        )
+    n_updates = len(rectangles) * params.train.passes
+    progress = progress_bar(n_updates, params.train.loss_window)
+    model, result = train_variant(params, rectangles, on_chunk=progress)
 
     # Written only once training has finished: a diverged run leaves no partial outputs.
     save_model(model, paths.model_file(variant))

@@ -17,7 +17,10 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from shapegen.config import VariantParams
 from shapegen.errors import InputError
+from shapegen.geometry import FRAMINGS
+from shapegen.model import build_model
 
 Snapshot = tuple[list[np.ndarray], list[np.ndarray]]
 PROGRESS_BAR_WIDTH = 30
@@ -31,6 +34,37 @@ class TrainingResult:
     snapshots: dict[int, Snapshot]
     compile_seconds: float  # tracing and XLA compilation, before the first update
     update_seconds: float  # all updates, chunk calls and checks included
+
+
+def train_variant(
+    params: VariantParams,
+    rectangles: np.ndarray,
+    on_chunk: Callable[[int, np.ndarray], None] | None = None,
+) -> tuple[keras.Model, TrainingResult]:
+    """Build a variant's model and train it on the rectangles as its params say."""
+    inputs, targets = FRAMINGS[params.model.framing](rectangles)
+    mixture = params.model.mixture
+    model = build_model(
+        params.model.units,
+        params.train.learning_rate,
+        params.model.seed,
+        framing=params.model.framing,
+        head=params.model.head,
+        mixture=None if mixture is None else dataclasses.asdict(mixture),
+        learning_rate_decay_to=params.train.learning_rate_decay_to,
+        n_updates=len(inputs) * params.train.passes,
+    )
+    result = train(
+        model,
+        inputs,
+        targets,
+        params.train.checkpoints,
+        passes=params.train.passes,
+        jit_compile=params.train.jit_compile,
+        chunk_size=params.train.chunk_size,
+        on_chunk=on_chunk,
+    )
+    return model, result
 
 
 def chunk_bounds(n_updates: int, checkpoints: Sequence[int], chunk_size: int) -> list[int]:

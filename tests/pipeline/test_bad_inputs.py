@@ -278,6 +278,12 @@ CASES = {
         dataset_edit(lambda file: file.attrs.__setitem__("format_version", 99)),
         r"format_version is 99; this code reads versions up to 1",
     ),
+    "dataset from other params": (
+        ["pipeline/train.py", "book"],
+        params_change("dataset", "n_train", value=400),
+        r"data/rectangles\.h5: holds 300 training rectangles; "
+        r"params\.yaml's dataset\.n_train is 400",
+    ),
     # data/models/<variant>/*.keras
     "model missing": (
         EVALUATE_BOOK,
