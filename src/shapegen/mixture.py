@@ -155,5 +155,7 @@ def _normal_cdf_numpy(x: np.ndarray) -> np.ndarray:
 
 
 def _normal_quantile(u: np.ndarray) -> np.ndarray:
+    # rng.random() can return exactly 0, whose quantile is -inf.
+    u = np.clip(u, np.finfo(np.float64).tiny, 1.0)
     probability = ops.convert_to_tensor(2.0 * u - 1.0, dtype="float64")
     return math.sqrt(2.0) * ops.convert_to_numpy(ops.erfinv(probability))
