@@ -6,9 +6,7 @@ from shapegen import paths
 from shapegen.cli import parse_variant, run_stage
 from shapegen.config import expected_model_kind, load_params, variant_params
 from shapegen.dataset import read_dataset
-from shapegen.evaluate import LEARNING_CURVE_COLUMNS, evaluate_model
 from shapegen.files import write_json, write_tsv
-from shapegen.model_files import load_variant_model
 
 
 def main() -> None:
@@ -19,6 +17,10 @@ def main() -> None:
     kind = expected_model_kind(params_of_variant)
     settings = all_params.evaluate
     test = read_dataset(paths.DATASET_FILE).test
+    # TensorFlow starts only once params and data are checked: a mistake there costs no
+    # start-up, and its one-line error is not buried under TensorFlow's start-up log.
+    from shapegen.evaluate import LEARNING_CURVE_COLUMNS, evaluate_model
+    from shapegen.model_files import load_variant_model
 
     def evaluate(path):
         # The same draws for every model: checkpoints differ only by their weights.

@@ -7,9 +7,7 @@ from shapegen.cli import parse_variant, run_stage
 from shapegen.config import expected_model_kind, load_params, variant_params
 from shapegen.dataset import read_dataset
 from shapegen.files import write_figure
-from shapegen.generate import complete_rectangles, generate_rectangles
 from shapegen.geometry import rectangle_errors, width_prefixes
-from shapegen.model_files import load_variant_model
 from shapegen.plotting import (
     checkpoint_figure,
     nearest_rectangle_figure,
@@ -28,6 +26,11 @@ def main() -> None:
     params = all_params.gallery
     folder = paths.gallery_dir(variant)
     temperature, inches = params.sample_temperature, params.panel_inches
+    train = read_dataset(paths.DATASET_FILE).train
+    # TensorFlow starts only once params and data are checked: a mistake there costs no
+    # start-up, and its one-line error is not buried under TensorFlow's start-up log.
+    from shapegen.generate import complete_rectangles, generate_rectangles
+    from shapegen.model_files import load_variant_model
 
     def rng() -> np.random.Generator:
         # A fresh generator per figure: each figure is reproducible on its own.
@@ -59,7 +62,6 @@ def main() -> None:
     save("samples.png", rectangle_grid_figure(grid, rows, cols, inches, title))
 
     many = generate_rectangles(model, params.histogram_samples, rng(), temperature)
-    train = read_dataset(paths.DATASET_FILE).train
     title = f"{variant}: sizes of generated rectangles (temperature {temperature}) and of the data"
     save(
         "size_histograms.png",

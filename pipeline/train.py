@@ -7,8 +7,6 @@ from shapegen.dataset import read_dataset
 from shapegen.errors import InputError
 from shapegen.files import write_tsv
 from shapegen.metrics import moving_average
-from shapegen.model_files import save_model
-from shapegen.train import progress_bar, restore_snapshot, train_variant
 
 
 def main() -> None:
@@ -21,6 +19,11 @@ def main() -> None:
             f"{paths.DATASET_FILE}: holds {len(rectangles)} training rectangles; params.yaml's "
             f"dataset.n_train is {all_params.dataset.n_train} (run `dvc repro` to rebuild it)"
         )
+    # TensorFlow starts only once params and data are checked: a mistake there costs no
+    # start-up, and its one-line error is not buried under TensorFlow's start-up log.
+    from shapegen.model_files import save_model
+    from shapegen.train import progress_bar, restore_snapshot, train_variant
+
     n_updates = len(rectangles) * params.train.passes
     progress = progress_bar(n_updates, params.train.loss_window)
     model, result = train_variant(params, rectangles, on_chunk=progress)
