@@ -19,7 +19,6 @@ import keras
 import numpy as np
 from keras import ops
 
-SUPPORTS = ("unit_square", "plane")
 N_PARAMS_PER_COMPONENT = 5  # logit, 2 means, 2 scales
 LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 # Keeps log(Z) finite when a truncated component has almost no mass in [0, 1].
