@@ -5,13 +5,19 @@ from shapegen.geometry import random_rectangles
 from shapegen.plotting import checkpoint_figure, nearest_rectangle_figure, rectangle_grid_figure
 
 
-def test_the_grid_has_one_titled_panel_per_rectangle_and_does_not_mutate_them():
+def test_the_grid_has_one_labelled_cell_per_rectangle_and_does_not_mutate_them():
     rectangles = random_rectangles(np.random.default_rng(0), 5)
     before = rectangles.copy()
     figure = rectangle_grid_figure(rectangles, rows=2, cols=3, panel_inches=1.0, title="grid")
-    drawn = [axes for axes in figure.axes if axes.patches]
-    assert len(drawn) == 5 and len(figure.axes) == 6
-    assert drawn[0].get_title().startswith("#0: w=")
+    (axes,) = figure.axes
+    labels = [text.get_text() for text in axes.texts]
+    assert len(labels) == 5 and labels[0].startswith("#0: w=")
+    assert len(axes.patches) == 2 * 5  # each cell's unit square and its shape
+    # The last shape sits in row 1, column 1: shifted right and down by one cell.
+    shape = axes.patches[-1].get_xy()[:4]
+    shift = shape[0] - rectangles[4, 0]
+    assert shift[0] > 1 and shift[1] == 0
+    np.testing.assert_allclose(shape - shift, rectangles[4], atol=1e-6)
     np.testing.assert_array_equal(rectangles, before)
 
 

@@ -15,6 +15,9 @@ from shapegen.geometry import CORNER_NAMES, nearest_rectangle_sizes, rectangles_
 
 # The chapter's view: the unit square with a margin for corners slightly outside it.
 AXIS_LIMITS = (-0.1, 1.1)
+UNIT_SQUARE = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+CELL_STYLE = {"fill": False, "edgecolor": "0.75", "linewidth": 0.8}
+GRID_GAP = 0.15  # between contact-sheet cells, in data units
 SHAPE_STYLE = {"facecolor": "tab:blue", "edgecolor": "navy", "alpha": 0.5, "linewidth": 1.5}
 TRUE_STYLE = {"fill": False, "edgecolor": "black", "linestyle": "--", "linewidth": 1.2}
 
@@ -53,20 +56,35 @@ def _frame(axes: Axes, title: str) -> None:
 def rectangle_grid_figure(
     rectangles: np.ndarray, rows: int, cols: int, panel_inches: float, title: str
 ) -> Figure:
-    """A rows x cols grid of shapes, each in its own unit-square panel (figure 11.3)."""
-    figure = fixed_figure(cols * panel_inches, rows * panel_inches + 0.9, top=0.9, wspace=0.15)
+    """A rows x cols contact sheet of shapes, each in its own unit-square cell (figure 11.3).
+
+    All cells share one Axes, each shape shifted into its cell: one Axes renders many
+    times faster than rows x cols of them. Every cell shows the unit square and the
+    shape's nearest-rectangle size.
+    """
+    figure = fixed_figure(cols * panel_inches, rows * panel_inches + 0.7, top=0.6)
+    figure.subplots_adjust(left=0.02, right=0.98, bottom=0.02)
     figure.suptitle(title)
+    axes = figure.subplots()
+    span = AXIS_LIMITS[1] - AXIS_LIMITS[0] + GRID_GAP
     widths, heights = nearest_rectangle_sizes(rectangles)
-    panels = figure.subplots(rows, cols, squeeze=False)
-    for index, axes in enumerate(panels.flat):
-        if index >= rectangles.shape[0]:
-            axes.set_axis_off()
-            continue
-        draw_shape(axes, rectangles[index], **SHAPE_STYLE)
-        _frame(axes, f"#{index}: w={widths[index]:.2f} h={heights[index]:.2f}")
-        # Tick labels on the outer panels only: fewer texts, a faster render.
+    for index in range(min(rectangles.shape[0], rows * cols)):
         row, col = divmod(index, cols)
-        axes.tick_params(labelleft=col == 0, labelbottom=row == rows - 1)
+        offset = np.array([col * span, (rows - 1 - row) * span])
+        axes.add_patch(Polygon(UNIT_SQUARE + offset, closed=True, **CELL_STYLE))
+        draw_shape(axes, rectangles[index] + offset, **SHAPE_STYLE)
+        axes.text(
+            offset[0] + 0.5,
+            offset[1] + AXIS_LIMITS[1],
+            f"#{index}: w={widths[index]:.2f} h={heights[index]:.2f}",
+            fontsize=8,
+            horizontalalignment="center",
+            verticalalignment="bottom",
+        )
+    axes.set_xlim(AXIS_LIMITS[0], AXIS_LIMITS[0] + cols * span)
+    axes.set_ylim(AXIS_LIMITS[0], AXIS_LIMITS[0] + rows * span)
+    axes.set_aspect("equal")
+    axes.set_axis_off()
     return figure
 
 
