@@ -4,7 +4,8 @@ The network's last layer emits raw parameters, laid out as [K logits | K x 2 mea
 K x 2 scales]. Scales are `scale_floor + exp(raw)`, capped at `scale_ceiling`: the floor
 lets a component model a coordinate that is (nearly) determined without the likelihood
 blowing up; the ceiling, far wider than the unit square, lets a truncated component be
-flat (uniform) on it while a temperature below 1 can still narrow it. On the
+flat (uniform) on it. A temperature T narrows a flat component only once scale x sqrt(T)
+falls below about 1. On the
 `unit_square` support each Gaussian is truncated to [0, 1] (means through a sigmoid,
 densities renormalised): every sample is a point of the unit square, as every corner
 of the data is. On the `plane` support it is the usual unbounded mixture (Graves 2013).
