@@ -8,12 +8,12 @@ import numpy as np
 from shapegen.generate import (
     complete_rectangles,
     generate_rectangles,
-    has_mixture_head,
     point_predictions,
     teacher_forced_outputs,
 )
 from shapegen.geometry import STEP_NAMES, nearest_rectangle_sizes, width_prefixes
 from shapegen.metrics import heldout_mae_floor, mae_by_step, shape_metrics
+from shapegen.model import model_head
 
 # The per-checkpoint metrics written to the learning-curve TSV.
 LEARNING_CURVE_COLUMNS = (
@@ -54,7 +54,7 @@ def evaluate_model(
         "heldout_mae_floor": heldout_mae_floor(),
         "heldout_mae_by_step": dict(zip(STEP_NAMES, map(float, by_step), strict=True)),
     }
-    if has_mixture_head(model):
+    if model_head(model) == "mixture":
         metrics["heldout_nll"] = heldout_nll(model, outputs, targets)
     metrics.update(shape_metrics(generate_rectangles(model, n_generated, rng, temperature), test))
     widths = np.repeat(np.asarray(primed_widths, dtype=np.float32), n_primed_per_width)

@@ -11,23 +11,15 @@ of overhead, a direct call on 10,000 points about a millisecond.
 import keras
 import numpy as np
 
-from shapegen.geometry import N_CORNERS, N_STEPS, POINT_DTYPE
-from shapegen.mixture import MixtureNLL, mixture_mean, sample_mixture
-
-
-def has_mixture_head(model: keras.Model) -> bool:
-    """Whether the model outputs a mixture density rather than a point."""
-    return isinstance(model.loss, MixtureNLL)
-
-
-def _reads_sequences(model: keras.Model) -> bool:
-    return model.input_shape[1] != 1
+from shapegen.geometry import FRAMINGS, N_CORNERS, N_STEPS, POINT_DTYPE
+from shapegen.mixture import mixture_mean, sample_mixture
+from shapegen.model import model_framing, model_head
 
 
 def next_point_outputs(model: keras.Model, points: np.ndarray) -> np.ndarray:
     """The model's raw outputs (n, p) for the next corner after points (n, t, 2)."""
     points = np.asarray(points, dtype=POINT_DTYPE)
-    if not _reads_sequences(model):
+    if model_framing(model) == "point":
         return keras.ops.convert_to_numpy(model(points[:, -1:, :], training=False))
     # The LSTM is causal: corners not drawn yet (zeros) do not change earlier outputs.
     padded = np.zeros((points.shape[0], N_STEPS, 2), dtype=POINT_DTYPE)
@@ -38,16 +30,16 @@ def next_point_outputs(model: keras.Model, points: np.ndarray) -> np.ndarray:
 
 def teacher_forced_outputs(model: keras.Model, rectangles: np.ndarray) -> np.ndarray:
     """Raw outputs (n, 3, p) for each next corner given the true corners before it."""
-    inputs = np.asarray(rectangles[:, :N_STEPS], dtype=POINT_DTYPE)
-    if _reads_sequences(model):
-        return keras.ops.convert_to_numpy(model(inputs, training=False))
-    flat = keras.ops.convert_to_numpy(model(inputs.reshape(-1, 1, 2), training=False))
-    return flat.reshape(rectangles.shape[0], N_STEPS, -1)
+    inputs, _ = FRAMINGS[model_framing(model)](np.asarray(rectangles, dtype=POINT_DTYPE))
+    # One batch for all rectangles: fold the per-rectangle batch axis into the batch.
+    batch = inputs.reshape(-1, *inputs.shape[2:])
+    outputs = keras.ops.convert_to_numpy(model(batch, training=False))
+    return outputs.reshape(rectangles.shape[0], N_STEPS, -1)
 
 
 def point_predictions(model: keras.Model, outputs: np.ndarray) -> np.ndarray:
     """A point (..., 2) from raw outputs (..., p): the point itself, or the mixture's mean."""
-    if not has_mixture_head(model):
+    if model_head(model) == "point":
         return outputs
     flat = mixture_mean(outputs.reshape(-1, outputs.shape[-1]), model.loss)
     return flat.reshape(*outputs.shape[:-1], 2)
@@ -57,7 +49,7 @@ def draw_points(
     model: keras.Model, outputs: np.ndarray, rng: np.random.Generator, temperature: float
 ) -> np.ndarray:
     """Next points (n, 2) from raw outputs (n, p): sampled from a mixture, else the point."""
-    if not has_mixture_head(model):
+    if model_head(model) == "point":
         return np.asarray(outputs, dtype=POINT_DTYPE)
     return sample_mixture(outputs, model.loss, rng, temperature)
 

@@ -65,6 +65,16 @@ def build_model(
     return model
 
 
+def model_framing(model: keras.Model) -> str:
+    """`point` or `sequence`, read off the model's input: one time step, or the whole sequence."""
+    return "point" if model.input_shape[1] == 1 else "sequence"
+
+
+def model_head(model: keras.Model) -> str:
+    """`point` or `mixture`, read off the model's loss."""
+    return "mixture" if isinstance(model.loss, MixtureNLL) else "point"
+
+
 def _schedule(learning_rate: float, decay_to: float, n_updates: int):
     """A constant rate (the chapter), or cosine decay to decay_to x rate at the last update."""
     if decay_to == 1.0:

@@ -6,7 +6,7 @@ import keras
 
 from shapegen.errors import InputError
 from shapegen.files import atomic_path
-from shapegen.mixture import MixtureNLL
+from shapegen.model import model_framing, model_head
 
 
 def save_model(model: keras.Model, path: str | Path) -> None:
@@ -30,8 +30,8 @@ def load_model(path: str | Path) -> keras.Model:
 def model_kind(model: keras.Model) -> dict:
     """What a model is, read off the model: framing, head, LSTM units, mixture components."""
     kind = {
-        "framing": "point" if model.input_shape[1] == 1 else "sequence",
-        "head": "mixture" if isinstance(model.loss, MixtureNLL) else "point",
+        "framing": model_framing(model),
+        "head": model_head(model),
         "units": model.layers[0].units,
     }
     if kind["head"] == "mixture":
