@@ -1,16 +1,20 @@
-# Two commands on a fresh machine with python3, git and make: `make repro`, `make test`.
+# Two commands on a fresh machine with python3 (3.11 to 3.13), git and make: `make repro`,
+# `make test`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 # DVC runs stage commands through the shell: they must find the venv's python.
 export PATH := $(BIN):$(PATH)
 export DVC_NO_ANALYTICS := 1
+# Why $(PYTHON) cannot run shapegen (empty if it can); read only when .venv is created.
+PYTHON_PROBLEM = $(shell $(PYTHON) tools/check_python.py 2>&1 || echo "$(PYTHON) did not run")
 
-.PHONY: venv repro test bench lint format
+.PHONY: venv repro test bench lint format schema lock check-pins
 
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml constraints.txt
+	$(if $(PYTHON_PROBLEM),$(error $(PYTHON_PROBLEM)))
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
@@ -32,3 +36,16 @@ lint: venv
 format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# params.schema.json, generated from shapegen/config.py (a test fails when it is stale).
+schema: venv
+	$(BIN)/python -c "from shapegen.config import schema_text; print(schema_text(), end='')" \
+		> params.schema.json
+
+# constraints.txt: every package pinned for every supported platform and Python (uv).
+lock: venv
+	$(BIN)/python tools/pins.py lock
+
+# The pins resolve, wheels only, for each supported platform and Python (needs the index).
+check-pins: venv
+	$(BIN)/python tools/pins.py check

@@ -1,8 +1,16 @@
 import copy
 
+import jsonschema
 import pytest
 
-from shapegen.config import load_params, parse_params, variant_params
+from shapegen.config import (
+    SCHEMA_FILE,
+    load_params,
+    params_json_schema,
+    parse_params,
+    schema_text,
+    variant_params,
+)
 from shapegen.errors import InputError
 
 
@@ -49,9 +57,15 @@ def test_a_missing_key_is_named(default_params_raw):
         (("dataset", "n_test"), 2.5, r"dataset\.n_test is 2\.5; expected an integer"),
         (
             ("variants", "book", "train", "learning_rate"),
-            "1e-3",
-            r"learning_rate is the string '1e-3'.*1\.0e-3",
+            "0.001",
+            r"learning_rate is the string '0\.001'; expected a number > 0$",
         ),
+        (
+            ("variants", "book", "train", "learning_rate"),
+            float("inf"),
+            r"learning_rate is inf; expected a number > 0$",
+        ),
+        (("evaluate", "primed_widths"), [], r"primed_widths is \[\]; expected a non-empty list"),
         (
             ("variants", "book", "train", "jit_compile"),
             1,
@@ -67,9 +81,79 @@ def test_a_wrong_value_names_key_value_and_expectation(default_params_raw, keys,
         parse_params(_with(default_params_raw, value, *keys))
 
 
-def test_an_unknown_key_is_refused(default_params_raw):
-    with pytest.raises(InputError, match=r"unknown key dataset\.n_trian"):
-        parse_params(_with(default_params_raw, 5, "dataset", "n_trian"))
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        # a typo beside the real key
+        (
+            ("dataset", "n_trian"),
+            r"dataset\.n_trian: unknown key; did you mean dataset\.n_train\?$",
+        ),
+        (("datset",), r"datset: unknown key; did you mean dataset\?$"),
+        (
+            ("variants", "mixture", "model", "mixture", "n_component"),
+            r"mixture\.n_component: unknown key; did you mean "
+            r"variants\.mixture\.model\.mixture\.n_components\?$",
+        ),
+        # a key in the wrong section: the nearest key of that name
+        (
+            ("variants", "book", "model", "learning_rate"),
+            r"did you mean variants\.book\.train\.learning_rate\?$",
+        ),
+        (("gallery", "n_test"), r"gallery\.n_test: unknown key; did you mean dataset\.n_test\?$"),
+        # nothing near: the section's keys
+        (
+            ("dataset", "colour"),
+            r"dataset\.colour: unknown key; expected one of seed, n_train, n_test$",
+        ),
+        # several keys of that name, none nearer than the others
+        (("gallery", "seed"), r"gallery\.seed: unknown key; expected one of dpi, panel_inches"),
+    ],
+)
+def test_an_unknown_key_names_the_nearest_valid_key(default_params_raw, keys, expected):
+    with pytest.raises(InputError, match=expected):
+        parse_params(_with(default_params_raw, 5, *keys))
+
+
+def _load_text(tmp_path, text: str):
+    path = tmp_path / "params.yaml"
+    path.write_text(text)
+    return load_params(path)
+
+
+def _committed_text_with(repo_root, old: str, new: str) -> str:
+    text = (repo_root / "params.yaml").read_text()
+    assert text.count(old) == 1
+    return text.replace(old, new)
+
+
+def test_numbers_are_read_as_dvc_reads_them(tmp_path, repo_root):
+    # YAML 1.2, DVC's reading: exponents without a dot or a sign are numbers.
+    text = _committed_text_with(repo_root, "learning_rate: 1.0e-3 ", "learning_rate: 1e-3 ")
+    text = text.replace("learning_rate: 1.0e-2\n", "learning_rate: 2.0e2\n")
+    params = _load_text(tmp_path, text)
+    assert params.variants["book"].train.learning_rate == 1.0e-3
+    assert params.variants["mixture"].train.learning_rate == 200.0
+
+
+def test_yes_is_not_a_boolean(tmp_path, repo_root):
+    # YAML 1.1 reads `yes` as true; DVC (YAML 1.2) reads a string, and so do the stages.
+    text = _committed_text_with(repo_root, "jit_compile: true  ", "jit_compile: yes  ")
+    with pytest.raises(
+        InputError, match=r"jit_compile is the string 'yes'; expected true or false$"
+    ):
+        _load_text(tmp_path, text)
+
+
+def test_a_key_given_twice_is_refused(tmp_path, repo_root):
+    text = _committed_text_with(repo_root, "  n_test: 5000", "  n_test: 5000\n  n_test: 10")
+    with pytest.raises(InputError, match=r"key n_test appears twice in one mapping \(line \d+\)"):
+        _load_text(tmp_path, text)
+
+
+def test_not_yaml_names_the_line(tmp_path):
+    with pytest.raises(InputError, match=r"params\.yaml: not valid YAML at line 2$"):
+        _load_text(tmp_path, "dataset: [1, 2\n  seed: 1\n")
 
 
 def test_an_unknown_variant_is_refused(repo_root):
@@ -81,3 +165,52 @@ def test_params_are_frozen(repo_root):
     params = load_params(repo_root / "params.yaml")
     with pytest.raises(AttributeError):
         params.dataset.seed = 3
+
+
+def test_the_committed_schema_is_generated_from_the_config(repo_root):
+    committed = (repo_root / SCHEMA_FILE).read_text()
+    assert committed == schema_text(), "params.schema.json is stale: run `make schema`"
+
+
+def test_params_yaml_points_editors_at_the_schema(repo_root):
+    first_line = (repo_root / "params.yaml").read_text().splitlines()[0]
+    assert first_line == f"# yaml-language-server: $schema={SCHEMA_FILE}"
+
+
+def test_the_schema_accepts_the_committed_params(default_params_raw):
+    validator = jsonschema.Draft7Validator(params_json_schema())
+    validator.check_schema(params_json_schema())
+    assert list(validator.iter_errors(default_params_raw)) == []
+
+
+# Mistakes an editor can see in one key: the schema and the validator both refuse them.
+SINGLE_KEY_MISTAKES = [
+    (("dataset", "n_trian"), 5),
+    (("dataset", "n_train"), "many"),
+    (("dataset", "seed"), True),
+    (("dataset", "n_test"), 0),
+    (("dataset", "n_test"), 2.5),
+    (("gallery", "sample_temperature"), 0),
+    (("gallery", "primed_widths"), [0.5, 1.0]),
+    (("gallery", "temperature_strip"), []),
+    (("variants", "book", "model", "head"), "gmm"),
+    (("variants", "book", "train", "jit_compile"), "yes"),
+    (("variants", "book", "model", "mixture"), None),
+    (("variants", "Book"), {}),
+    (("variants",), {}),
+]
+
+
+@pytest.mark.parametrize(("keys", "value"), SINGLE_KEY_MISTAKES)
+def test_the_schema_and_the_validator_refuse_the_same_mistakes(default_params_raw, keys, value):
+    raw = _with(default_params_raw, value, *keys)
+    assert list(jsonschema.Draft7Validator(params_json_schema()).iter_errors(raw))
+    with pytest.raises(InputError):
+        parse_params(raw)
+
+
+def test_the_schema_and_the_validator_refuse_a_missing_key(default_params_raw):
+    raw = _without(default_params_raw, "variants", "mixture", "train", "passes")
+    assert list(jsonschema.Draft7Validator(params_json_schema()).iter_errors(raw))
+    with pytest.raises(InputError):
+        parse_params(raw)

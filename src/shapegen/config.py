@@ -6,7 +6,9 @@ any work with one line naming the key, the value and what was expected.
 """
 
 import dataclasses
+import difflib
 import itertools
+import json
 import os
 import re
 import types
@@ -14,11 +16,13 @@ import typing
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ruamel.yaml import YAML, YAMLError
+from ruamel.yaml.constructor import DuplicateKeyError
 
 from shapegen.errors import InputError
 
 PARAMS_FILE = "params.yaml"
+SCHEMA_FILE = "params.schema.json"
 VARIANT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -139,8 +143,17 @@ def load_params(path: str | Path = PARAMS_FILE) -> Params:
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"{path}: cannot be read ({error})") from None
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as error:
+        # DVC's own reader (YAML 1.2): the stages see the values that `dvc params diff` and
+        # dvc.lock show. 1e-3 is a number, `yes` is a string, a repeated key is an error.
+        raw = YAML(typ="safe", pure=True).load(text)
+    except DuplicateKeyError as error:
+        key = re.search(r'duplicate key "([^"]*)"', str(error.problem))
+        name = f"key {key.group(1)}" if key else "a key"
+        line = f" (line {error.problem_mark.line + 1})" if error.problem_mark else ""
+        raise InputError(
+            f"{path}: {name} appears twice in one mapping{line}; expected each key once"
+        ) from None
+    except YAMLError as error:
         where = getattr(error, "problem_mark", None)
         line = f" at line {where.line + 1}" if where is not None else ""
         raise InputError(f"{path}: not valid YAML{line}") from None
@@ -149,7 +162,7 @@ def load_params(path: str | Path = PARAMS_FILE) -> Params:
 
 def parse_params(raw: Any, source: str = PARAMS_FILE) -> Params:
     """Validate an already parsed params mapping into Params."""
-    params = _parse(raw, Params, "", source)
+    params = _parse(raw, Params, "", source, valid_keys=_valid_keys(Params, "", raw))
     _check_cross_fields(params, source)
     return params
 
@@ -188,10 +201,10 @@ def _check_range(value: float, metadata: typing.Mapping[str, Any]) -> bool:
     return value >= metadata["minimum"]
 
 
-def _parse(value: Any, kind: Any, key: str, source: str, metadata=None) -> Any:
+def _parse(value: Any, kind: Any, key: str, source: str, metadata=None, valid_keys=()) -> Any:
     metadata = metadata or {}
     if dataclasses.is_dataclass(kind):
-        return _parse_section(value, kind, key, source)
+        return _parse_section(value, kind, key, source, valid_keys)
     origin = typing.get_origin(kind)
     if origin is dict:
         _, item_kind = typing.get_args(kind)
@@ -201,7 +214,7 @@ def _parse(value: Any, kind: Any, key: str, source: str, metadata=None) -> Any:
         for name, item in value.items():
             if not isinstance(name, str) or not VARIANT_NAME.match(name):
                 _fail(source, f"{key}.{name}", name, "a name of lowercase letters, digits and _")
-            parsed[name] = _parse(item, item_kind, f"{key}.{name}", source)
+            parsed[name] = _parse(item, item_kind, f"{key}.{name}", source, valid_keys=valid_keys)
         return parsed
     if origin is typing.Literal:
         choices = typing.get_args(kind)
@@ -210,7 +223,7 @@ def _parse(value: Any, kind: Any, key: str, source: str, metadata=None) -> Any:
         return value
     if origin is types.UnionType:  # `Section | None`: an optional section
         (section_kind, _) = typing.get_args(kind)
-        return _parse(value, section_kind, key, source, metadata)
+        return _parse(value, section_kind, key, source, metadata, valid_keys)
     if origin is tuple:
         (item_kind, _) = typing.get_args(kind)
         expected = f"a non-empty list of {_KIND_PLURAL[item_kind]}{_range_text(metadata)}"
@@ -222,10 +235,7 @@ def _parse(value: Any, kind: Any, key: str, source: str, metadata=None) -> Any:
         return tuple(item_kind(item) for item in value)
     expected = f"{_kind_text(kind)}{_range_text(metadata)}"
     if not _is_kind(value, kind) or not _check_range(value, metadata):
-        hint = ""
-        if kind is float and isinstance(value, str):
-            hint = " (write numbers like 1.0e-3: YAML reads 1e-3 as a string)"
-        _fail(source, key, value, expected + hint)
+        _fail(source, key, value, expected)
     return kind(value)
 
 
@@ -246,7 +256,9 @@ def _is_kind(value: Any, kind: type) -> bool:
     return isinstance(value, kind)
 
 
-def _parse_section(value: Any, kind: type, key: str, source: str) -> Any:
+def _parse_section(
+    value: Any, kind: type, key: str, source: str, valid_keys: typing.Sequence[str]
+) -> Any:
     fields = dataclasses.fields(kind)
     names = [field.name for field in fields]
     where = key or "the top level"
@@ -255,7 +267,8 @@ def _parse_section(value: Any, kind: type, key: str, source: str) -> Any:
     for name in value:
         if name not in names:
             raise InputError(
-                f"{source}: unknown key {_join(key, name)}; expected one of {', '.join(names)}"
+                f"{source}: {_join(key, name)}: unknown key; "
+                + _suggestion(key, str(name), names, valid_keys)
             )
     hints = typing.get_type_hints(kind)
     parsed = {}
@@ -267,13 +280,129 @@ def _parse_section(value: Any, kind: type, key: str, source: str) -> Any:
                 continue
             raise InputError(f"{source}: missing key {field_key}")
         parsed[field.name] = _parse(
-            value[field.name], hints[field.name], field_key, source, field.metadata
+            value[field.name], hints[field.name], field_key, source, field.metadata, valid_keys
         )
     return kind(**parsed)
 
 
 def _join(key: str, name: Any) -> str:
     return f"{key}.{name}" if key else str(name)
+
+
+def _suggestion(
+    section: str, name: str, names: typing.Sequence[str], valid_keys: typing.Sequence[str]
+) -> str:
+    """`did you mean <key>?`, else the section's keys.
+
+    A typo beside the real key is matched within its section; a key put in the wrong
+    section (an indentation slip) is matched by name against every valid key.
+    """
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {_join(section, close[0])}?"
+    leaves = sorted({valid.rsplit(".", 1)[-1] for valid in valid_keys})
+    close = difflib.get_close_matches(name, leaves, n=1, cutoff=0.8)
+    if close:
+        # Of the keys with that name, the nearest to where it was written; none if tied.
+        candidates = [valid for valid in valid_keys if valid.rsplit(".", 1)[-1] == close[0]]
+        shared = {valid: _shared_depth(section, valid) for valid in candidates}
+        nearest = [valid for valid in candidates if shared[valid] == max(shared.values())]
+        if len(nearest) == 1:
+            return f"did you mean {nearest[0]}?"
+    return f"expected one of {', '.join(names)}"
+
+
+def _shared_depth(key: str, other: str) -> int:
+    """How many leading dotted parts two keys share."""
+    depth = 0
+    for mine, theirs in zip(key.split("."), other.split("."), strict=False):
+        if mine != theirs:
+            break
+        depth += 1
+    return depth
+
+
+def _valid_keys(kind: Any, key: str, raw: Any) -> list[str]:
+    """Every key that params.yaml may hold, dotted, for the variants that `raw` names."""
+    if typing.get_origin(kind) is types.UnionType:
+        kind = typing.get_args(kind)[0]
+    if dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        keys = []
+        for field in dataclasses.fields(kind):
+            field_key = _join(key, field.name)
+            keys.append(field_key)
+            below = raw.get(field.name) if isinstance(raw, dict) else None
+            keys.extend(_valid_keys(hints[field.name], field_key, below))
+        return keys
+    if typing.get_origin(kind) is dict and isinstance(raw, dict):
+        _, item_kind = typing.get_args(kind)
+        return [
+            valid
+            for name, item in raw.items()
+            for valid in _valid_keys(item_kind, f"{key}.{name}", item)
+        ]
+    return []
+
+
+def params_json_schema() -> dict:
+    """A JSON Schema of params.yaml, derived from the same definitions that validate it.
+
+    Editors (the YAML language server) use it to flag typos and wrong types while the
+    user types. Checks across keys (checkpoints in order, memory) stay in this module.
+    """
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "shapegen params.yaml",
+        **_schema(Params),
+    }
+
+
+def schema_text() -> str:
+    """The committed params.schema.json, byte for byte (`make schema` writes it)."""
+    return json.dumps(params_json_schema(), indent=2) + "\n"
+
+
+_JSON_TYPES = {int: "integer", float: "number", bool: "boolean"}
+
+
+def _schema(kind: Any, metadata: typing.Mapping[str, Any] | None = None) -> dict:
+    metadata = metadata or {}
+    if dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        fields = dataclasses.fields(kind)
+        return {
+            "description": " ".join(kind.__doc__.split()),
+            "type": "object",
+            "properties": {
+                field.name: _schema(hints[field.name], field.metadata) for field in fields
+            },
+            # An optional section (default None) may be left out.
+            "required": [field.name for field in fields if field.default is not None],
+            "additionalProperties": False,
+        }
+    origin = typing.get_origin(kind)
+    if origin is dict:
+        _, item_kind = typing.get_args(kind)
+        return {
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": {"pattern": VARIANT_NAME.pattern},
+            "additionalProperties": _schema(item_kind),
+        }
+    if origin is typing.Literal:
+        return {"enum": list(typing.get_args(kind))}
+    if origin is types.UnionType:
+        return _schema(typing.get_args(kind)[0], metadata)
+    if origin is tuple:
+        item_kind, _ = typing.get_args(kind)
+        return {"type": "array", "minItems": 1, "items": _schema(item_kind, metadata)}
+    schema: dict[str, Any] = {"type": _JSON_TYPES[kind]}
+    if "minimum" in metadata:
+        schema["exclusiveMinimum" if metadata["exclusive"] else "minimum"] = metadata["minimum"]
+    if "maximum" in metadata:
+        schema["exclusiveMaximum"] = metadata["maximum"]
+    return schema
 
 
 # Rough bytes held per item at once: a rectangle is 32 bytes, copied a few times

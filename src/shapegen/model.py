@@ -28,7 +28,8 @@ def build_model(
     framing `point` reads one time step (the chapter); `sequence` reads a rectangle's 3
     inputs as one sequence and predicts after each. head `point` outputs the next point
     (MAE); `mixture` outputs a mixture density over it (keyword arguments of MixtureNLL).
-    Each initializer gets its own seed, so no global random state is used. The LSTM is
+    Each initializer gets its own seed, so no global random state is used, and each layer
+    its own name, so a saved model does not depend on what was built before it. The LSTM is
     unrolled: for 1 or 3 time steps the math is the same, and the unrolled graph compiles
     into the XLA training loop without a nested loop.
     """
@@ -40,9 +41,10 @@ def build_model(
         loss = MixtureNLL(**mixture)
     model = keras.Sequential(
         [
-            keras.Input(shape=(time_steps, N_FEATURES)),
+            keras.Input(shape=(time_steps, N_FEATURES), name="points"),
             keras.layers.LSTM(
                 units,
+                name="lstm",
                 unroll=True,
                 return_sequences=framing == "sequence",
                 kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
@@ -50,6 +52,7 @@ def build_model(
             ),
             keras.layers.Dense(
                 n_outputs,
+                name="head",
                 activation="linear",
                 kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 2),
             ),
@@ -59,6 +62,7 @@ def build_model(
     model.compile(
         loss=loss,
         optimizer=keras.optimizers.Adam(
+            name="adam",
             learning_rate=_schedule(learning_rate, learning_rate_decay_to, n_updates)
         ),
     )

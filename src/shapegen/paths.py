@@ -3,6 +3,9 @@
 from pathlib import Path
 
 DATA = Path("data")
+# Written by the check_params stage, which every other stage depends on, so that DVC
+# validates params.yaml before it deletes any stage's outputs. Its bytes never change.
+PARAMS_CHECK_FILE = DATA / "params_checked.txt"
 DATASET_FILE = DATA / "rectangles.h5"
 GALLERY_DIR = DATA / "gallery"
 TRAINING_GRID_FILE = GALLERY_DIR / "training_rectangles.png"

@@ -1,5 +1,6 @@
 """Helpers for tests that run the stage scripts and DVC in a copy of the project."""
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -37,6 +38,7 @@ def write_params(repo: Path, raw: dict) -> None:
 
 def copy_project(repo_root: Path, destination: Path, params: dict) -> Path:
     """The project's code and pipeline in `destination`, with the given params."""
+    destination.mkdir(parents=True, exist_ok=True)
     for name in COPIED:
         source = repo_root / name
         if source.is_dir():
@@ -47,3 +49,25 @@ def copy_project(repo_root: Path, destination: Path, params: dict) -> Path:
             shutil.copy(source, destination / name)
     write_params(destination, params)
     return destination
+
+
+def file_hashes(repo: Path) -> dict[str, str]:
+    """sha256 of every file under the project's data/ folder."""
+    return {
+        str(path.relative_to(repo)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted((repo / "data").rglob("*"))
+        if path.is_file()
+    }
+
+
+def init_repository(repo: Path) -> None:
+    """`git init`, `dvc init` and a first commit, as a user starts a project."""
+    run(["git", "init", "-q"], repo)
+    run(["dvc", "init", "-q"], repo)
+    run(["git", "add", "-A"], repo)
+    run(["git", "commit", "-qm", "project"], repo)
+
+
+def commit_all(repo: Path, message: str) -> None:
+    run(["git", "add", "-A"], repo)
+    run(["git", "commit", "-qm", message], repo)

@@ -1,7 +1,6 @@
 """Every bad input stops its stage with one line and exit status 2, and changes no output."""
 
 import copy
-import hashlib
 import re
 import shutil
 import sys
@@ -15,7 +14,7 @@ import pytest
 from shapegen.model import build_model
 from shapegen.model_files import save_model
 
-from .project import copy_project, run, write_params
+from .project import copy_project, file_hashes, run, write_params
 
 DATASET = Path("data/rectangles.h5")
 MODEL = Path("data/models/book/model.keras")
@@ -31,14 +30,6 @@ def template(tmp_path_factory, repo_root, small_params_raw) -> Path:
     for stage in (MAKE_DATASET, PLOT_DATASET, ["pipeline/train.py", "book"], EVALUATE_BOOK):
         run([sys.executable, *stage], repo)
     return repo
-
-
-def file_hashes(repo: Path) -> dict[str, str]:
-    return {
-        str(path.relative_to(repo)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted((repo / "data").rglob("*"))
-        if path.is_file()
-    }
 
 
 # Breakages: each takes the project folder and the params (a dict to change in place).
