@@ -9,14 +9,8 @@ from shapegen.generate import (
     teacher_forced_outputs,
 )
 from shapegen.geometry import rectangles_from_sizes, width_prefixes
-from shapegen.model import build_model
 
-MIXTURE = {
-    "n_components": 2,
-    "support": "unit_square",
-    "scale_floor": 1.0e-3,
-    "scale_ceiling": 12.0,
-}
+from .models import small_mixture_model
 
 
 class CornerWalker:
@@ -34,17 +28,6 @@ class CornerWalker:
         points = inputs[:, 0, :]
         index = np.argmin(np.abs(points[:, None, :] - self.corners[None]).sum(-1), axis=1)
         return self.corners[np.minimum(index + 1, 3)]
-
-
-def mixture_model(seed: int = 0):
-    return build_model(
-        units=6,
-        learning_rate=1.0e-3,
-        seed=seed,
-        framing="sequence",
-        head="mixture",
-        mixture=MIXTURE,
-    )
 
 
 def test_generation_feeds_each_prediction_back_in_one_batch():
@@ -69,7 +52,7 @@ def test_batched_generation_equals_the_chapters_predict_loop():
 
 
 def test_mixture_samples_are_reproducible_by_seed():
-    model = mixture_model()
+    model = small_mixture_model()
     first = generate_rectangles(model, 200, np.random.default_rng(5))
     again = generate_rectangles(model, 200, np.random.default_rng(5))
     other = generate_rectangles(model, 200, np.random.default_rng(6))
@@ -79,7 +62,7 @@ def test_mixture_samples_are_reproducible_by_seed():
 
 
 def test_samples_collapse_to_the_most_likely_shape_as_the_temperature_goes_to_0():
-    model = mixture_model()
+    model = small_mixture_model()
     spreads = [
         generate_rectangles(model, 500, np.random.default_rng(1), temperature)[:, 1:]
         .std(axis=0)
@@ -92,9 +75,7 @@ def test_samples_collapse_to_the_most_likely_shape_as_the_temperature_goes_to_0(
 
 @pytest.mark.parametrize("framing", ["point", "sequence"])
 def test_primed_generation_keeps_the_given_corners_exactly(framing):
-    model = build_model(
-        units=6, learning_rate=1.0e-3, seed=2, framing=framing, head="mixture", mixture=MIXTURE
-    )
+    model = small_mixture_model(seed=2, framing=framing)
     prefixes = width_prefixes(np.array([0.2, 0.5, 0.8, 0.123456789]))
     completed = complete_rectangles(model, prefixes, np.random.default_rng(0))
     np.testing.assert_array_equal(completed[:, :2], prefixes)

@@ -12,27 +12,10 @@ import pytest
 
 from shapegen.config import variant_params
 from shapegen.geometry import random_rectangles
-from shapegen.model import build_model
 from shapegen.model_files import SAVE_DATE, _renumber_shared_ids, save_model, stable_archive
 from shapegen.train import train_variant
 
-MIXTURE = {
-    "n_components": 2,
-    "support": "unit_square",
-    "scale_floor": 1.0e-3,
-    "scale_ceiling": 1.0e3,
-}
-
-
-def mixture_model(seed: int = 0) -> keras.Model:
-    return build_model(
-        units=4,
-        learning_rate=1.0e-2,
-        seed=seed,
-        framing="sequence",
-        head="mixture",
-        mixture=MIXTURE,
-    )
+from .models import small_mixture_model
 
 
 def members(path) -> dict[str, bytes]:
@@ -41,14 +24,14 @@ def members(path) -> dict[str, bytes]:
 
 
 def test_saving_the_same_model_twice_gives_the_same_bytes(tmp_path):
-    model = mixture_model()
+    model = small_mixture_model()
     save_model(model, tmp_path / "first.keras")
     save_model(model, tmp_path / "second.keras")
     assert (tmp_path / "first.keras").read_bytes() == (tmp_path / "second.keras").read_bytes()
 
 
 def test_the_archive_holds_no_save_time_and_no_memory_address(tmp_path):
-    save_model(mixture_model(), tmp_path / "model.keras")
+    save_model(small_mixture_model(), tmp_path / "model.keras")
     with zipfile.ZipFile(tmp_path / "model.keras") as archive:
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     files = members(tmp_path / "model.keras")
@@ -97,7 +80,7 @@ def test_shared_ids_are_numbered_in_order_and_sharing_is_kept():
 
 
 def test_plain_keras_loads_the_stable_file_in_safe_mode(tmp_path):
-    model = mixture_model(seed=3)
+    model = small_mixture_model(seed=3)
     save_model(model, tmp_path / "model.keras")
     loaded = keras.models.load_model(tmp_path / "model.keras", safe_mode=True)
     inputs = np.random.default_rng(0).random((2, 3, 2)).astype(np.float32)
@@ -153,5 +136,5 @@ def test_two_trainings_in_one_process_give_identical_files(tmp_path, repo_root):
 
 @pytest.mark.parametrize("name", ["metadata.json", "config.json"])
 def test_the_stable_members_are_json(tmp_path, name):
-    save_model(mixture_model(), tmp_path / "model.keras")
+    save_model(small_mixture_model(), tmp_path / "model.keras")
     json.loads(members(tmp_path / "model.keras")[name])

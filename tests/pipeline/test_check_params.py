@@ -152,6 +152,26 @@ def test_dvc_repro_stops_a_bad_params_file_before_any_output_changes(
     assert run(["git", "status", "--porcelain"], project).stdout == " M params.yaml\n"
 
 
+@pytest.mark.parametrize(
+    ("stage", "case"),
+    [("train@mixture", "unknown head"), ("gallery@book", "typo beside the real key")],
+)
+def test_dvc_repro_of_one_stage_runs_the_check_first(stage, case, project, small_params_raw):
+    breakage, expected = CHECKED[case]
+    params = copy.deepcopy(small_params_raw)
+    breakage(params)
+    write_params(project, params)
+    before = file_hashes(project)
+
+    result = run(["dvc", "repro", stage], project, check=False)
+
+    assert result.returncode != 0
+    ours = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(ours) == 1 and re.search(expected, ours[0]), result.stderr
+    assert re.findall(r"Running stage '([^']+)'", result.stdout) == ["check_params"]
+    assert file_hashes(project) == before
+
+
 # Mistakes that DVC finds itself while it reads params.yaml for dvc.yaml (`foreach:
 # ${variants}`), before it can run any stage: its own message, and nothing touched.
 BY_DVC = {

@@ -1,0 +1,24 @@
+"""Small untrained models that tests build again and again."""
+
+import keras
+
+from shapegen.model import build_model
+
+MIXTURE = {
+    "n_components": 2,
+    "support": "unit_square",
+    "scale_floor": 1.0e-3,
+    "scale_ceiling": 12.0,
+}
+
+
+def small_mixture_model(seed: int = 0, framing: str = "sequence") -> keras.Model:
+    """An LSTM(6) with a 2-component truncated mixture head, weights from `seed`."""
+    return build_model(
+        units=6,
+        learning_rate=1.0e-3,
+        seed=seed,
+        framing=framing,
+        head="mixture",
+        mixture=MIXTURE,
+    )
