@@ -62,8 +62,7 @@ def build_model(
     model.compile(
         loss=loss,
         optimizer=keras.optimizers.Adam(
-            name="adam",
-            learning_rate=_schedule(learning_rate, learning_rate_decay_to, n_updates)
+            name="adam", learning_rate=_schedule(learning_rate, learning_rate_decay_to, n_updates)
         ),
     )
     return model
