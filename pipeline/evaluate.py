@@ -32,6 +32,7 @@ def main() -> None:
             settings.n_generated,
             settings.primed_widths,
             settings.n_primed_per_width,
+            settings.size_bins,
         )
 
     final = evaluate(paths.model_file(variant))
@@ -44,6 +45,9 @@ def main() -> None:
         f"(floor {final['heldout_mae_floor']:.4f}), "
         f"rect_error_p95 {final['rect_error_p95']:.4f}, width_w1 {final['width_w1']:.4f}, "
         f"height_w1 {final['height_w1']:.4f}, invalid {final['invalid_fraction']:.4f}, "
+        f"rect_error_p99 {final['rect_error_p99']:.4f}, "
+        f"width bins {final['width_bin_ratio_min']:.2f}-{final['width_bin_ratio_max']:.2f}, "
+        f"height bins {final['height_bin_ratio_min']:.2f}-{final['height_bin_ratio_max']:.2f}, "
         f"primed_width_error_max {final['primed_width_error_max']:.4f}"
     )
 

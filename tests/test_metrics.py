@@ -7,6 +7,7 @@ from shapegen.metrics import (
     mae_by_step,
     moving_average,
     shape_metrics,
+    uniform_bin_ratios,
     wasserstein_1,
     wasserstein_1_to_uniform,
 )
@@ -14,9 +15,10 @@ from shapegen.metrics import (
 
 def test_perfect_rectangles_have_zero_error_and_no_invalid_shapes():
     rectangles = random_rectangles(np.random.default_rng(1), 500)
-    metrics = shape_metrics(rectangles, rectangles)
+    metrics = shape_metrics(rectangles, rectangles, n_bins=20)
     assert metrics["rect_error_mean"] == 0
     assert metrics["rect_error_p95"] == 0
+    assert metrics["rect_error_p99"] == 0 and metrics["rect_error_max"] == 0
     assert metrics["width_w1"] == 0 and metrics["height_w1"] == 0
     assert metrics["invalid_fraction"] == 0
 
@@ -24,10 +26,36 @@ def test_perfect_rectangles_have_zero_error_and_no_invalid_shapes():
 def test_a_constant_half_square_sits_a_quarter_from_uniform_sizes():
     reference = random_rectangles(np.random.default_rng(2), 20000)
     squares = rectangles_from_sizes(np.full(1000, 0.5), np.full(1000, 0.5))
-    metrics = shape_metrics(squares, reference)
+    metrics = shape_metrics(squares, reference, n_bins=20)
     assert metrics["width_w1"] == pytest.approx(0.25, abs=0.01)
     assert metrics["height_w1"] == pytest.approx(0.25, abs=0.01)
     assert metrics["width_std"] == 0
+
+
+def test_bin_ratios_of_hand_made_values():
+    # 4 bins of [0, 1], 8 values: 2 expected per bin.
+    values = np.array([0.1, 0.2, 0.3, 0.6, 0.6, 0.7, 0.8, 1.0])
+    np.testing.assert_allclose(uniform_bin_ratios(values, 4), [1.0, 0.5, 1.5, 1.0])
+    # Outside [0, 1]: in no bin, so the ratios fall (the shares still count all values).
+    np.testing.assert_allclose(uniform_bin_ratios(np.array([0.1, 0.9, 1.5, -0.2]), 2), [0.5, 0.5])
+    # An even grid fills every bin exactly.
+    grid = (np.arange(1000) + 0.5) / 1000
+    np.testing.assert_allclose(uniform_bin_ratios(grid, 20), 1.0)
+
+
+def test_a_depleted_edge_shows_in_the_bin_ratios_not_in_w1():
+    # Widths whose last 5% of the range holds 70% of its share: the symptom.
+    rng = np.random.default_rng(3)
+    widths = rng.random(100000)
+    edge = widths > 0.95
+    widths[edge & (rng.random(widths.size) < 0.3)] = rng.random() * 0.95
+    ratios = uniform_bin_ratios(widths, 20)
+    assert ratios[-1] == pytest.approx(0.7, abs=0.03)
+    shapes = rectangles_from_sizes(widths, rng.random(widths.size))
+    metrics = shape_metrics(shapes, random_rectangles(rng, 5000), n_bins=20)
+    assert metrics["width_bin_ratio_min"] == pytest.approx(0.7, abs=0.03)
+    assert metrics["width_w1"] < 0.02
+    assert 0.9 < metrics["height_bin_ratio_min"] <= metrics["height_bin_ratio_max"] < 1.1
 
 
 def test_wasserstein_1_of_a_shift_is_the_shift():
@@ -38,7 +66,7 @@ def test_wasserstein_1_of_a_shift_is_the_shift():
 
 def test_invalid_shapes_are_counted():
     shapes = rectangles_from_sizes(np.array([0.5, -0.1, 0.5, 1.2]), np.array([0.5, 0.5, 0, 0.5]))
-    assert shape_metrics(shapes, shapes)["invalid_fraction"] == 0.75
+    assert shape_metrics(shapes, shapes, n_bins=20)["invalid_fraction"] == 0.75
 
 
 def test_the_mae_floor_is_reached_by_the_median_predictor():

@@ -41,7 +41,7 @@ def closed_form_density(point, support: str) -> float:
     for weight, means, log_scales in zip(weights, MEANS, LOG_SCALES, strict=True):
         component = weight
         for x, mean_raw, log_scale in zip(point, means, log_scales, strict=True):
-            mean = 1 / (1 + math.exp(-mean_raw)) if support == "unit_square" else mean_raw
+            mean = mean_raw  # linear means, on either support
             scale = FLOOR + math.exp(log_scale)
             component *= normal_pdf(x, mean, scale)
             if support == "unit_square":
@@ -123,3 +123,23 @@ def test_a_mixture_model_loads_without_custom_objects_in_safe_mode(tmp_path):
         keras.ops.convert_to_numpy(model(inputs)),
         atol=1e-6,
     )
+
+
+def test_the_truncated_mass_keeps_its_precision_outside_the_square():
+    from shapegen.mixture import truncated_mass
+
+    means = np.array([-0.01, 1.01, 0.5], np.float32)
+    scales = np.array([1.0e-3, 1.0e-3, 1.0e-3], np.float32)
+    mass = keras.ops.convert_to_numpy(truncated_mass(means, scales))
+    # Phi(-10) = 7.62e-24 from either side of the square; 1 in the middle.
+    np.testing.assert_allclose(mass, [7.62e-24, 7.62e-24, 1.0], rtol=1e-2)
+
+
+def test_a_narrow_component_outside_the_square_is_drawn_at_its_nearer_edge():
+    loss = MixtureNLL(1, "unit_square", FLOOR, CEILING)
+    raw = np.repeat(raw_mixture([0.0], [[-0.2, 1.3]], [[-9.0, -9.0]]), 1000, axis=0)
+    points = sample_mixture(raw, loss, np.random.default_rng(0), temperature=1.0)
+    np.testing.assert_allclose(points, np.broadcast_to([0.0, 1.0], points.shape), atol=2e-3)
+    mean = mixture_mean(raw[:1], loss)[0]
+    assert np.all(np.isfinite(mean))
+    np.testing.assert_allclose(mean, [0.0, 1.0], atol=2e-3)

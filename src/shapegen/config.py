@@ -121,6 +121,7 @@ class EvaluateParams:
     n_generated: int = dataclasses.field(metadata=_at_least(1))
     primed_widths: tuple[float, ...] = dataclasses.field(metadata=_inside_unit_interval())
     n_primed_per_width: int = dataclasses.field(metadata=_at_least(1))
+    size_bins: int = dataclasses.field(metadata=_at_least(1))
 
 
 @dataclasses.dataclass(frozen=True)

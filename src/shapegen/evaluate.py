@@ -38,13 +38,15 @@ def evaluate_model(
     n_generated: int,
     primed_widths: Sequence[float],
     n_primed_per_width: int,
+    size_bins: int,
 ) -> dict:
     """Every metric of one model against the test split.
 
     Held-out figures are teacher-forced (each corner from the true previous ones; the
     point prediction of a mixture is its mean). Shape figures are over n_generated shapes
-    drawn from [0, 0] at the temperature; the primed figure completes rectangles whose
-    BL and BR are given, n_primed_per_width for each width.
+    drawn from [0, 0] at the temperature, their sizes compared with U(0, 1) in size_bins
+    bins; the primed figure completes rectangles whose BL and BR are given,
+    n_primed_per_width for each width.
     """
     outputs = teacher_forced_outputs(model, test)
     targets = test[:, 1:]
@@ -56,7 +58,8 @@ def evaluate_model(
     }
     if model_head(model) == "mixture":
         metrics["heldout_nll"] = heldout_nll(model, outputs, targets)
-    metrics.update(shape_metrics(generate_rectangles(model, n_generated, rng, temperature), test))
+    generated = generate_rectangles(model, n_generated, rng, temperature)
+    metrics.update(shape_metrics(generated, test, size_bins))
     widths = np.repeat(np.asarray(primed_widths, dtype=np.float32), n_primed_per_width)
     completed = complete_rectangles(model, width_prefixes(widths), rng, temperature)
     width_errors = np.abs(nearest_rectangle_sizes(completed)[0] - widths)

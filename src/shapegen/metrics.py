@@ -52,19 +52,36 @@ def wasserstein_1_to_uniform(samples: np.ndarray) -> float:
     return float(np.sum(area_to(knots[1:]) - area_to(knots[:-1])))
 
 
-def shape_metrics(generated: np.ndarray, reference: np.ndarray) -> dict[str, float]:
+def uniform_bin_ratios(values: np.ndarray, n_bins: int) -> np.ndarray:
+    """Each of n_bins equal bins over [0, 1]: its count over its expected count under U(0, 1).
+
+    Values outside [0, 1] fall in no bin (they count as invalid shapes elsewhere), so
+    they lower the ratios. 1 everywhere is a perfect sampler; a W1 distance barely sees
+    a bin at an edge that holds 0.7 of its share, these ratios do.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    counts, _ = np.histogram(values, bins=n_bins, range=(0.0, 1.0))
+    return counts / (values.size / n_bins)
+
+
+def shape_metrics(generated: np.ndarray, reference: np.ndarray, n_bins: int) -> dict[str, float]:
     """Quality and spread of generated shapes (n, 4, 2) against true rectangles.
 
     Sizes are those of each shape's nearest true rectangle. A shape is invalid when
-    its width or height is <= 0 or > 1 (outside the data's range).
+    its width or height is <= 0 or > 1 (outside the data's range). The bin ratios
+    compare the sizes with U(0, 1) in n_bins equal bins.
     """
     errors = rectangle_errors(generated)
     widths, heights = nearest_rectangle_sizes(generated.astype(np.float64))
     reference_widths, reference_heights = nearest_rectangle_sizes(reference)
     invalid = (widths <= 0) | (widths > 1) | (heights <= 0) | (heights > 1)
+    width_ratios = uniform_bin_ratios(widths, n_bins)
+    height_ratios = uniform_bin_ratios(heights, n_bins)
     return {
         "rect_error_mean": float(errors.mean()),
         "rect_error_p95": float(np.percentile(errors, 95)),
+        "rect_error_p99": float(np.percentile(errors, 99)),
+        "rect_error_max": float(errors.max()),
         "width_w1": wasserstein_1(widths, reference_widths),
         "height_w1": wasserstein_1(heights, reference_heights),
         # What a perfect sampler would score: the reference's own distance to U(0, 1).
@@ -75,6 +92,10 @@ def shape_metrics(generated: np.ndarray, reference: np.ndarray) -> dict[str, flo
         "width_std": float(widths.std()),
         "height_std": float(heights.std()),
         "invalid_fraction": float(invalid.mean()),
+        "width_bin_ratio_min": float(width_ratios.min()),
+        "width_bin_ratio_max": float(width_ratios.max()),
+        "height_bin_ratio_min": float(height_ratios.min()),
+        "height_bin_ratio_max": float(height_ratios.max()),
     }
 
 

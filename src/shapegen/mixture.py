@@ -5,10 +5,12 @@ K x 2 scales]. Scales are `scale_floor + exp(raw)`, capped at `scale_ceiling`: t
 lets a component model a coordinate that is (nearly) determined without the likelihood
 blowing up; the ceiling, far wider than the unit square, lets a truncated component be
 flat (uniform) on it. A temperature T narrows a flat component only once scale x sqrt(T)
-falls below about 1. On the
-`unit_square` support each Gaussian is truncated to [0, 1] (means through a sigmoid,
-densities renormalised): every sample is a point of the unit square, as every corner
-of the data is. On the `plane` support it is the usual unbounded mixture (Graves 2013).
+falls below about 1. Means are the raw outputs themselves (linear): a corner that repeats
+a coordinate of the current one (TR's x is BR's x) is then exactly a linear function of
+the input, up to the edges of the square, where a sigmoid would need ever larger inputs.
+On the `unit_square` support each Gaussian is truncated to [0, 1] (densities
+renormalised): every sample is a point of the unit square, as every corner of the data
+is. On the `plane` support it is the usual unbounded mixture (Graves 2013).
 
 The likelihood is written in keras.ops so that it runs inside the compiled training
 loop; sampling is numpy with a generator passed in.
@@ -33,15 +35,25 @@ def mixture_parameters(
     k = n_components
     log_weights = ops.log_softmax(raw[:, :k], axis=-1)
     means = ops.reshape(raw[:, k : 3 * k], (-1, k, 2))
-    if support == "unit_square":
-        means = ops.sigmoid(means)
     log_scales = ops.minimum(ops.reshape(raw[:, 3 * k :], (-1, k, 2)), math.log(scale_ceiling))
     scales = scale_floor + ops.exp(log_scales)
     return log_weights, means, scales
 
 
 def _normal_cdf(x):
-    return 0.5 * (1.0 + ops.erf(x / math.sqrt(2.0)))
+    # erfc, not 1 + erf: in the lower tail 1 + erf cancels to 0 long before the CDF does.
+    return 0.5 * ops.erfc(-x / math.sqrt(2.0))
+
+
+def truncated_mass(means, scales):
+    """Mass of N(mean, scale) inside [0, 1], from the tail nearer the mean.
+
+    Phi(b) - Phi(a) of two numbers near 1 cancels (a mean below 0 with a small scale);
+    the same mass as Phi(-a) - Phi(-b) is a difference of small numbers, which does not.
+    """
+    upper = _normal_cdf((1.0 - means) / scales) - _normal_cdf(-means / scales)
+    lower = _normal_cdf(means / scales) - _normal_cdf((means - 1.0) / scales)
+    return ops.where(means >= 0.5, upper, lower)
 
 
 def negative_log_likelihood(
@@ -54,9 +66,8 @@ def negative_log_likelihood(
     z = (ops.expand_dims(points, 1) - means) / scales
     log_density = -0.5 * ops.square(z) - ops.log(scales) - LOG_SQRT_2PI
     if support == "unit_square":
-        # Renormalise each truncated Gaussian by its mass Z inside [0, 1]. The sigmoid keeps
-        # each mean inside [0, 1], so Z >= 1/2 * P(|N| < 1/scale): no cancellation.
-        mass = _normal_cdf((1.0 - means) / scales) - _normal_cdf(-means / scales)
+        # Renormalise each truncated Gaussian by its mass Z inside [0, 1].
+        mass = truncated_mass(means, scales)
         log_density = log_density - ops.log(ops.maximum(mass, MIN_TRUNCATED_MASS))
     return -ops.logsumexp(log_weights + ops.sum(log_density, axis=-1), axis=-1)
 
@@ -106,9 +117,17 @@ def mixture_mean(raw, loss: MixtureNLL) -> np.ndarray:
     log_weights, means, scales = _numpy_parameters(raw, loss)
     if loss.support == "unit_square":
         low, high = -means / scales, (1 - means) / scales
-        mass = _normal_cdf_numpy(high) - _normal_cdf_numpy(low)
+        mass = ops.convert_to_numpy(
+            truncated_mass(
+                ops.convert_to_tensor(means, "float64"), ops.convert_to_tensor(scales, "float64")
+            )
+        )
         density_gap = np.exp(-0.5 * low**2) - np.exp(-0.5 * high**2)
-        means = means + scales * density_gap / (math.sqrt(2 * math.pi) * mass)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shifted = means + scales * density_gap / (math.sqrt(2 * math.pi) * mass)
+        # A component with no representable mass in [0, 1] (an unused one, far outside)
+        # sits at the nearer edge.
+        means = np.where(np.isfinite(shifted), np.clip(shifted, 0.0, 1.0), np.clip(means, 0, 1))
     return np.einsum("nk,nkd->nd", np.exp(log_weights), means)
 
 
@@ -144,10 +163,18 @@ def sample_mixture(
     if loss.support == "plane":
         return (mean + scale * _normal_quantile(uniforms)).astype(np.float32)
     # Inverse-CDF sampling of the truncated Gaussian: exact and one draw per coordinate,
-    # however wide the component (rejection would almost never accept a flat one).
-    low, high = _normal_cdf_numpy(-mean / scale), _normal_cdf_numpy((1 - mean) / scale)
-    points = mean + scale * _normal_quantile(low + uniforms * (high - low))
-    return np.clip(points, 0.0, 1.0).astype(np.float32)
+    # however wide the component (rejection would almost never accept a flat one). A mean
+    # below 1/2 is drawn mirrored (1 - x from mean 1 - mean): the CDF is then evaluated in
+    # its lower tail, where it keeps its precision.
+    mirrored = mean < 0.5
+    centre = np.where(mirrored, 1.0 - mean, mean)
+    low, high = _normal_cdf_numpy(-centre / scale), _normal_cdf_numpy((1 - centre) / scale)
+    with np.errstate(invalid="ignore"):
+        drawn = centre + scale * _normal_quantile(low + uniforms * (high - low))
+    # No representable mass inside [0, 1]: the component sits at the nearer edge.
+    drawn = np.where(high - low > 0, drawn, centre)
+    points = np.clip(np.where(mirrored, 1.0 - drawn, drawn), 0.0, 1.0)
+    return points.astype(np.float32)
 
 
 def _normal_cdf_numpy(x: np.ndarray) -> np.ndarray:

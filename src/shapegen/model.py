@@ -27,38 +27,46 @@ def build_model(
 
     framing `point` reads one time step (the chapter); `sequence` reads a rectangle's 3
     inputs as one sequence and predicts after each. head `point` outputs the next point
-    (MAE); `mixture` outputs a mixture density over it (keyword arguments of MixtureNLL).
+    (MAE): the chapter's network, exactly. `mixture` outputs a mixture density over it
+    (keyword arguments of MixtureNLL), from the LSTM's output and the current point, with
+    output weights of its own for each step (`StepDense`).
     Each initializer gets its own seed, so no global random state is used, and each layer
     its own name, so a saved model does not depend on what was built before it. The LSTM is
     unrolled: for 1 or 3 time steps the math is the same, and the unrolled graph compiles
     into the XLA training loop without a nested loop.
     """
     time_steps = 1 if framing == "point" else N_STEPS
+    points = keras.Input(shape=(time_steps, N_FEATURES), name="points")
+    lstm = keras.layers.LSTM(
+        units,
+        name="lstm",
+        unroll=True,
+        return_sequences=framing == "sequence" or head == "mixture",
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
+        recurrent_initializer=keras.initializers.Orthogonal(seed=seed + 1),
+    )
+    name = f"{framing}_lstm_{head}_head"
     if head == "point":
-        n_outputs, loss = N_FEATURES, LOSS
+        dense = keras.layers.Dense(
+            N_FEATURES,
+            name="head",
+            activation="linear",
+            kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 2),
+        )
+        model = keras.Sequential([points, lstm, dense], name=name)
+        loss = LOSS
     else:
         n_outputs = N_PARAMS_PER_COMPONENT * mixture["n_components"]
+        # The current point beside the LSTM's output: a corner that repeats a coordinate
+        # of the current one is then a linear function of the input.
+        features = keras.layers.Concatenate(name="trunk_and_point")([lstm(points), points])
+        outputs = StepDense(
+            n_outputs, name="head", kernel_initializer=keras.initializers.GlorotUniform(seed + 2)
+        )(features)
+        if framing == "point":
+            outputs = keras.layers.Reshape((n_outputs,), name="one_step")(outputs)
+        model = keras.Model(points, outputs, name=name)
         loss = MixtureNLL(**mixture)
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(time_steps, N_FEATURES), name="points"),
-            keras.layers.LSTM(
-                units,
-                name="lstm",
-                unroll=True,
-                return_sequences=framing == "sequence",
-                kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
-                recurrent_initializer=keras.initializers.Orthogonal(seed=seed + 1),
-            ),
-            keras.layers.Dense(
-                n_outputs,
-                name="head",
-                activation="linear",
-                kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 2),
-            ),
-        ],
-        name=f"{framing}_lstm_{head}_head",
-    )
     model.compile(
         loss=loss,
         optimizer=keras.optimizers.Adam(
@@ -66,6 +74,46 @@ def build_model(
         ),
     )
     return model
+
+
+@keras.saving.register_keras_serializable(package="shapegen")
+class StepDense(keras.layers.Layer):
+    """A dense layer with weights of its own for each step of a fixed-length sequence.
+
+    Each corner's distribution has its own shape: from BL the x is free and the y is 0;
+    from BR the x is copied and the y is free. Through one shared layer, the strong pull
+    of a determined coordinate towards a narrow component outweighs the weak pull of a
+    free one towards a flat component (a uniform's likelihood barely changes once the
+    component is wide), and free coordinates end up visibly non-uniform. Own weights
+    per step remove that coupling.
+    """
+
+    def __init__(self, units: int, kernel_initializer="glorot_uniform", **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.kernel_initializer = keras.initializers.get(kernel_initializer)
+
+    def build(self, input_shape):
+        steps, features = input_shape[1], input_shape[2]
+        self.kernel = self.add_weight(
+            shape=(steps, features, self.units),
+            initializer=self.kernel_initializer,
+            name="kernel",
+        )
+        self.bias = self.add_weight(shape=(steps, self.units), initializer="zeros", name="bias")
+
+    def call(self, inputs):
+        return keras.ops.einsum("btf,tfu->btu", inputs, self.kernel) + self.bias
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:2], self.units)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+        }
 
 
 def model_framing(model: keras.Model) -> str:

@@ -87,7 +87,7 @@ def model_kind(model: keras.Model) -> dict:
     kind = {
         "framing": model_framing(model),
         "head": model_head(model),
-        "units": model.layers[0].units,
+        "units": model.get_layer("lstm").units,
     }
     if kind["head"] == "mixture":
         kind["n_components"] = model.loss.n_components
@@ -99,7 +99,7 @@ def load_variant_model(path: str | Path, expected: dict) -> keras.Model:
     model = load_model(path)
     try:
         found = model_kind(model)
-    except (AttributeError, IndexError, TypeError):
+    except (AttributeError, IndexError, TypeError, ValueError):
         found = {"model": model.name}
     if found != expected:
         raise InputError(
