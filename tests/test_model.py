@@ -1,6 +1,9 @@
+import keras
 import numpy as np
 
 from shapegen.model import build_model
+
+from .models import small_mixture_model
 
 
 def test_the_chapters_model_has_542_parameters():
@@ -16,3 +19,33 @@ def test_initial_weights_depend_only_on_the_seed():
     for a, b in zip(first, again, strict=True):
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(first[0], other[0])
+
+
+def test_step_dense_applies_each_steps_own_weights():
+    from shapegen.model import StepDense
+
+    layer = StepDense(4, kernel_initializer=keras.initializers.GlorotUniform(seed=1))
+    inputs = np.random.default_rng(0).random((5, 3, 6)).astype(np.float32)
+    outputs = keras.ops.convert_to_numpy(layer(inputs))
+    kernel, bias = layer.get_weights()
+    assert kernel.shape == (3, 6, 4) and bias.shape == (3, 4)
+    for step in range(3):
+        np.testing.assert_allclose(
+            outputs[:, step], inputs[:, step] @ kernel[step] + bias[step], rtol=1e-5, atol=1e-6
+        )
+    again = StepDense.from_config(layer.get_config())
+    assert again.units == 4
+
+
+def test_a_mixture_model_is_causal_and_sees_the_current_point():
+    model = small_mixture_model(seed=1)
+    rng = np.random.default_rng(0)
+    first = rng.random((4, 3, 2)).astype(np.float32)
+    later_changed = first.copy()
+    later_changed[:, 2] = rng.random((4, 2))
+    a = keras.ops.convert_to_numpy(model(first))
+    b = keras.ops.convert_to_numpy(model(later_changed))
+    # Outputs before the changed step do not move; the changed step's do.
+    np.testing.assert_array_equal(a[:, :2], b[:, :2])
+    assert not np.allclose(a[:, 2], b[:, 2])
+    assert model.get_layer("lstm").units == 6
