@@ -16,7 +16,7 @@ import numpy as np
 
 from shapegen.config import load_params, variant_params
 from shapegen.dataset import make_dataset
-from shapegen.evaluate import evaluate_model
+from shapegen.evaluate import evaluate_with_settings
 from shapegen.train import train_variant
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,17 +80,7 @@ def run(params, weight_seed: int, dataset_seed: int) -> dict:
     started = time.perf_counter()
     model, _ = train_variant(variant, dataset.train)
     train_seconds = time.perf_counter() - started
-    settings = params.evaluate
-    metrics = evaluate_model(
-        model,
-        dataset.test,
-        np.random.default_rng(settings.seed),
-        settings.temperature,
-        settings.n_generated,
-        settings.primed_widths,
-        settings.n_primed_per_width,
-        settings.size_bins,
-    )
+    metrics = evaluate_with_settings(model, dataset.test, params.evaluate)
     return {**metrics, "train_seconds": train_seconds}
 
 

@@ -1,7 +1,5 @@
 """Stage evaluate@<variant>: held-out and generated-shape metrics, final and per checkpoint."""
 
-import numpy as np
-
 from shapegen import paths
 from shapegen.cli import parse_variant, run_stage
 from shapegen.config import expected_model_kind, load_params, variant_params
@@ -19,21 +17,11 @@ def main() -> None:
     test = read_dataset(paths.DATASET_FILE).test
     # TensorFlow starts only once params and data are checked: a mistake there costs no
     # start-up, and its one-line error is not buried under TensorFlow's start-up log.
-    from shapegen.evaluate import LEARNING_CURVE_COLUMNS, evaluate_model
+    from shapegen.evaluate import LEARNING_CURVE_COLUMNS, evaluate_with_settings
     from shapegen.model_files import load_variant_model
 
     def evaluate(path):
-        # The same draws for every model: checkpoints differ only by their weights.
-        return evaluate_model(
-            load_variant_model(path, kind),
-            test,
-            np.random.default_rng(settings.seed),
-            settings.temperature,
-            settings.n_generated,
-            settings.primed_widths,
-            settings.n_primed_per_width,
-            settings.size_bins,
-        )
+        return evaluate_with_settings(load_variant_model(path, kind), test, settings)
 
     final = evaluate(paths.model_file(variant))
     write_json(paths.metrics_file(variant), final)

@@ -69,7 +69,7 @@ def pins(text: str) -> set[tuple[str, str]]:
     return found
 
 
-def check_one(target: str, version: str) -> str:
+def check_one(target: str, version: str, locked: set[tuple[str, str]]) -> str:
     """'' if the pins resolve for this platform and Python, else why not."""
     command = compile_command(
         "--python-platform", target, "--python-version", version, *wheel_options(),
@@ -79,21 +79,18 @@ def check_one(target: str, version: str) -> str:
     if result.returncode != 0:
         lines = result.stderr.strip().splitlines()
         return f"does not resolve ({lines[-1] if lines else 'uv failed'})"
-    unpinned = sorted(f"{name}=={v}" for name, v in pins(result.stdout) - pins_of_lock())
+    unpinned = sorted(f"{name}=={v}" for name, v in pins(result.stdout) - locked)
     if unpinned:
         return f"not pinned by {LOCK}: {', '.join(unpinned)}"
     return ""
 
 
-def pins_of_lock() -> set[tuple[str, str]]:
-    return pins((ROOT / LOCK).read_text())
-
-
 def check() -> int:
+    locked = pins((ROOT / LOCK).read_text())
     runs = [(platform, version) for platform in PLATFORMS for version in python_versions()]
     # Each resolution waits on the index, not the CPU: run them side by side.
     with concurrent.futures.ThreadPoolExecutor(len(runs)) as pool:
-        problems = pool.map(lambda run: check_one(PLATFORMS[run[0]], run[1]), runs)
+        problems = pool.map(lambda run: check_one(PLATFORMS[run[0]], run[1], locked), runs)
     passed = 0
     for (platform, version), problem in zip(runs, problems, strict=True):
         passed += not problem

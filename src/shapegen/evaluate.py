@@ -5,6 +5,7 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 
+from shapegen.config import EvaluateParams
 from shapegen.generate import (
     complete_rectangles,
     generate_rectangles,
@@ -69,6 +70,23 @@ def evaluate_model(
     metrics["n_generated"] = n_generated
     metrics["train_updates"] = int(model.optimizer.iterations.numpy())
     return metrics
+
+
+def evaluate_with_settings(model: keras.Model, test: np.ndarray, settings: EvaluateParams) -> dict:
+    """evaluate_model as params.yaml's `evaluate` section sets it, from a fresh generator.
+
+    The same draws for every model: models differ in the metrics only by their weights.
+    """
+    return evaluate_model(
+        model,
+        test,
+        np.random.default_rng(settings.seed),
+        settings.temperature,
+        settings.n_generated,
+        settings.primed_widths,
+        settings.n_primed_per_width,
+        settings.size_bins,
+    )
 
 
 def heldout_nll(model: keras.Model, outputs: np.ndarray, targets: np.ndarray) -> float:

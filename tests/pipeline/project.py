@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,25 @@ def init_repository(repo: Path) -> None:
 def commit_all(repo: Path, message: str) -> None:
     run(["git", "add", "-A"], repo)
     run(["git", "commit", "-qm", message], repo)
+
+
+# Edits of a params mapping, applied as edit(repo, params): the breakages of the
+# bad-input and params-check tests.
+def params_change(*keys: str, value) -> Callable:
+    def change(repo: Path, params: dict) -> None:
+        section = params
+        for key in keys[:-1]:
+            section = section[key]
+        section[keys[-1]] = value
+
+    return change
+
+
+def params_delete(*keys: str) -> Callable:
+    def delete(repo: Path, params: dict) -> None:
+        section = params
+        for key in keys[:-1]:
+            section = section[key]
+        del section[keys[-1]]
+
+    return delete

@@ -14,7 +14,7 @@ import pytest
 from shapegen.model import build_model
 from shapegen.model_files import save_model
 
-from .project import copy_project, file_hashes, run, write_params
+from .project import copy_project, file_hashes, params_change, params_delete, run, write_params
 
 DATASET = Path("data/rectangles.h5")
 MODEL = Path("data/models/book/model.keras")
@@ -33,26 +33,6 @@ def template(tmp_path_factory, repo_root, small_params_raw) -> Path:
 
 
 # Breakages: each takes the project folder and the params (a dict to change in place).
-def params_change(*keys: str, value) -> Callable:
-    def change(repo: Path, params: dict) -> None:
-        section = params
-        for key in keys[:-1]:
-            section = section[key]
-        section[keys[-1]] = value
-
-    return change
-
-
-def params_delete(*keys: str) -> Callable:
-    def delete(repo: Path, params: dict) -> None:
-        section = params
-        for key in keys[:-1]:
-            section = section[key]
-        del section[keys[-1]]
-
-    return delete
-
-
 def params_text(text: str) -> Callable:
     def replace(repo: Path, params: dict) -> None:
         params.clear()

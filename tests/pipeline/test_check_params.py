@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .project import file_hashes, run, write_params
+from .project import file_hashes, params_change, params_delete, run, write_params
 
 
 @pytest.fixture
@@ -23,28 +23,8 @@ def project(reproduced_project, tmp_path) -> Path:
     return repo
 
 
-def change(*keys: str, value) -> Callable[[dict], None]:
-    def apply(params: dict) -> None:
-        section = params
-        for key in keys[:-1]:
-            section = section[key]
-        section[keys[-1]] = value
-
-    return apply
-
-
-def delete(*keys: str) -> Callable[[dict], None]:
-    def apply(params: dict) -> None:
-        section = params
-        for key in keys[:-1]:
-            section = section[key]
-        del section[keys[-1]]
-
-    return apply
-
-
-def rename(*keys: str, to: str) -> Callable[[dict], None]:
-    def apply(params: dict) -> None:
+def rename(*keys: str, to: str) -> Callable:
+    def apply(repo: Path, params: dict) -> None:
         section = params
         for key in keys[:-1]:
             section = section[key]
@@ -56,7 +36,7 @@ def rename(*keys: str, to: str) -> Callable[[dict], None]:
 # params.yaml mistakes that the check_params stage reports: (change, the error line).
 CHECKED = {
     "typo beside the real key": (
-        change("dataset", "n_trian", value=100),
+        params_change("dataset", "n_trian", value=100),
         r"params\.yaml: dataset\.n_trian: unknown key; did you mean dataset\.n_train\?$",
     ),
     "misspelt section": (
@@ -64,60 +44,60 @@ CHECKED = {
         r"params\.yaml: evalute: unknown key; did you mean evaluate\?$",
     ),
     "key in the wrong section": (
-        change("variants", "book", "model", "learning_rate", value=0.01),
+        params_change("variants", "book", "model", "learning_rate", value=0.01),
         r"variants\.book\.model\.learning_rate: unknown key; "
         r"did you mean variants\.book\.train\.learning_rate\?$",
     ),
     "missing key": (
-        delete("gallery", "dpi"),
+        params_delete("gallery", "dpi"),
         r"params\.yaml: missing key gallery\.dpi$",
     ),
     "string for a count": (
-        change("dataset", "n_train", value="many"),
+        params_change("dataset", "n_train", value="many"),
         r"dataset\.n_train is the string 'many'; expected an integer >= 1$",
     ),
     "boolean for a count": (
-        change("dataset", "seed", value=True),
+        params_change("dataset", "seed", value=True),
         r"dataset\.seed is the boolean true; expected an integer >= 0$",
     ),
     "fraction for a count": (
-        change("evaluate", "n_generated", value=2.5),
+        params_change("evaluate", "n_generated", value=2.5),
         r"evaluate\.n_generated is 2\.5; expected an integer >= 1$",
     ),
     "zero test rectangles": (
-        change("dataset", "n_test", value=0),
+        params_change("dataset", "n_test", value=0),
         r"dataset\.n_test is 0; expected an integer >= 1$",
     ),
     "width outside (0, 1)": (
-        change("gallery", "primed_widths", value=[0.5, 1.5]),
+        params_change("gallery", "primed_widths", value=[0.5, 1.5]),
         r"gallery\.primed_widths is \[0\.5, 1\.5\]; expected a non-empty list of numbers > 0",
     ),
     "unknown head": (
-        change("variants", "mixture", "model", "head", value="gmm"),
+        params_change("variants", "mixture", "model", "head", value="gmm"),
         r"variants\.mixture\.model\.head is the string 'gmm'; expected one of point, mixture$",
     ),
     "checkpoints out of order": (
-        change("variants", "book", "train", "checkpoints", value=[300, 100]),
+        params_change("variants", "book", "train", "checkpoints", value=[300, 100]),
         r"variants\.book\.train\.checkpoints is \[300, 100\]; expected strictly increasing",
     ),
     "checkpoint after the last update": (
-        change("variants", "book", "train", "checkpoints", value=[100, 301]),
+        params_change("variants", "book", "train", "checkpoints", value=[100, 301]),
         r"checkpoints is \[100, 301\]; expected update counts <= dataset\.n_train x",
     ),
     "mixture section without a mixture head": (
-        change("variants", "book", "model", "mixture", value=copy.deepcopy({"n_components": 2})),
+        params_change("variants", "book", "model", "mixture", value={"n_components": 2}),
         r"missing key variants\.book\.model\.mixture\.support$",
     ),
     "infinite learning rate": (
-        change("variants", "mixture", "train", "learning_rate", value=float("inf")),
+        params_change("variants", "mixture", "train", "learning_rate", value=float("inf")),
         r"variants\.mixture\.train\.learning_rate is inf; expected a number > 0$",
     ),
     "nothing for a count": (
-        change("variants", "book", "train", "passes", value=None),
+        params_change("variants", "book", "train", "passes", value=None),
         r"variants\.book\.train\.passes is nothing; expected an integer >= 1$",
     ),
     "more rectangles than memory": (
-        change("dataset", "n_train", value=10**12),
+        params_change("dataset", "n_train", value=10**12),
         r"dataset\.n_train is 1000000000000; expected a count whose arrays fit in memory",
     ),
 }
@@ -135,7 +115,7 @@ def test_dvc_repro_stops_a_bad_params_file_before_any_output_changes(
 ):
     breakage, expected = CHECKED[case]
     params = copy.deepcopy(small_params_raw)
-    breakage(params)
+    breakage(project, params)
     write_params(project, params)
     before = file_hashes(project)
 
@@ -159,7 +139,7 @@ def test_dvc_repro_stops_a_bad_params_file_before_any_output_changes(
 def test_dvc_repro_of_one_stage_runs_the_check_first(stage, case, project, small_params_raw):
     breakage, expected = CHECKED[case]
     params = copy.deepcopy(small_params_raw)
-    breakage(params)
+    breakage(project, params)
     write_params(project, params)
     before = file_hashes(project)
 
@@ -266,7 +246,7 @@ def test_a_valid_change_reruns_only_the_stages_that_use_it(
     project, small_params_raw, keys, value, expected
 ):
     params = copy.deepcopy(small_params_raw)
-    change(*keys, value=value)(params)
+    params_change(*keys, value=value)(project, params)
     write_params(project, params)
     result = run(["dvc", "repro"], project)
     assert stages_run(result) == expected
