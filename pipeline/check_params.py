@@ -7,9 +7,9 @@ reruns only the stages whose params changed.
 """
 
 from shapegen import paths
-from shapegen.cli import run_stage
 from shapegen.config import PARAMS_FILE, load_params
 from shapegen.files import write_bytes
+from shapegen.stage import run_stage
 
 CHECKED = (
     f"{PARAMS_FILE} passed pipeline/check_params.py. Every stage depends on this file, so\n"

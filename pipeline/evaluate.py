@@ -1,10 +1,13 @@
 """Stage evaluate@<variant>: held-out and generated-shape metrics, final and per checkpoint."""
 
 from shapegen import paths
-from shapegen.cli import parse_variant, run_stage
 from shapegen.config import expected_model_kind, load_params, variant_params
 from shapegen.dataset import read_dataset
+from shapegen.evaluate import LEARNING_CURVE_COLUMNS, evaluate_with_settings
 from shapegen.files import write_json, write_tsv
+from shapegen.generate import Generator
+from shapegen.model_files import read_variant_network
+from shapegen.stage import parse_variant, run_stage
 
 
 def main() -> None:
@@ -15,13 +18,9 @@ def main() -> None:
     kind = expected_model_kind(params_of_variant)
     settings = all_params.evaluate
     test = read_dataset(paths.DATASET_FILE).test
-    # TensorFlow starts only once params and data are checked: a mistake there costs no
-    # start-up, and its one-line error is not buried under TensorFlow's start-up log.
-    from shapegen.evaluate import LEARNING_CURVE_COLUMNS, evaluate_with_settings
-    from shapegen.model_files import load_variant_model
 
     def evaluate(path):
-        return evaluate_with_settings(load_variant_model(path, kind), test, settings)
+        return evaluate_with_settings(Generator(read_variant_network(path, kind)), test, settings)
 
     final = evaluate(paths.model_file(variant))
     write_json(paths.metrics_file(variant), final)

@@ -3,11 +3,12 @@
 import numpy as np
 
 from shapegen import paths
-from shapegen.cli import parse_variant, run_stage
 from shapegen.config import expected_model_kind, load_params, variant_params
 from shapegen.dataset import read_dataset
 from shapegen.files import write_figure
+from shapegen.generate import Generator
 from shapegen.geometry import rectangle_errors, width_prefixes
+from shapegen.model_files import read_variant_network
 from shapegen.plotting import (
     checkpoint_figure,
     nearest_rectangle_figure,
@@ -15,6 +16,7 @@ from shapegen.plotting import (
     rectangle_grid_figure,
     size_histogram_figure,
 )
+from shapegen.stage import parse_variant, run_stage
 
 
 def main() -> None:
@@ -27,10 +29,6 @@ def main() -> None:
     folder = paths.gallery_dir(variant)
     temperature, inches = params.sample_temperature, params.panel_inches
     train = read_dataset(paths.DATASET_FILE).train
-    # TensorFlow starts only once params and data are checked: a mistake there costs no
-    # start-up, and its one-line error is not buried under TensorFlow's start-up log.
-    from shapegen.generate import complete_rectangles, generate_rectangles
-    from shapegen.model_files import load_variant_model
 
     def rng() -> np.random.Generator:
         # A fresh generator per figure: each figure is reproducible on its own.
@@ -39,29 +37,32 @@ def main() -> None:
     def save(name, figure):
         write_figure(folder / name, figure, params.dpi)
 
+    def generator(path) -> Generator:
+        return Generator(read_variant_network(path, kind))
+
     shapes = {
-        updates: generate_rectangles(
-            load_variant_model(paths.checkpoint_file(variant, updates), kind), 1, rng(), temperature
+        updates: generator(paths.checkpoint_file(variant, updates)).generate_batch(
+            1, rng(), temperature
         )[0]
         for updates in checkpoints
     }
     save("checkpoints.png", checkpoint_figure(shapes, inches))
 
-    model = load_variant_model(paths.model_file(variant), kind)
-    first = generate_rectangles(model, 1, rng(), temperature)
+    model = generator(paths.model_file(variant))
+    first = model.generate_batch(1, rng(), temperature)
     save(
         "generated_vs_nearest.png",
         nearest_rectangle_figure(first[0], float(rectangle_errors(first)[0]), inches),
     )
 
     rows, cols = params.sample_grid_rows, params.sample_grid_cols
-    grid = generate_rectangles(model, rows * cols, rng(), temperature)
+    grid = model.generate_batch(rows * cols, rng(), temperature)
     title = (
         f"{variant}: {rows * cols} rectangles generated from [0, 0] at temperature {temperature}"
     )
     save("samples.png", rectangle_grid_figure(grid, rows, cols, inches, title))
 
-    many = generate_rectangles(model, params.histogram_samples, rng(), temperature)
+    many = model.generate_batch(params.histogram_samples, rng(), temperature)
     title = f"{variant}: sizes of generated rectangles (temperature {temperature}) and of the data"
     save(
         "size_histograms.png",
@@ -70,7 +71,7 @@ def main() -> None:
 
     n = params.shapes_per_panel
     strip = {
-        f"temperature {value}": generate_rectangles(model, n, rng(), value)
+        f"temperature {value}": model.generate_batch(n, rng(), value)
         for value in params.temperature_strip
     }
     save(
@@ -79,8 +80,8 @@ def main() -> None:
     )
 
     primed = {
-        f"given width {width}": complete_rectangles(
-            model, width_prefixes(np.full(n, width)), rng(), temperature
+        f"given width {width}": model.complete_batch(
+            width_prefixes(np.full(n, width)), rng(), temperature
         )
         for width in params.primed_widths
     }

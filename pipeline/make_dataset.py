@@ -1,9 +1,9 @@
 """Stage dataset: draw the train and test rectangles into data/rectangles.h5."""
 
 from shapegen import paths
-from shapegen.cli import run_stage
 from shapegen.config import load_params
 from shapegen.dataset import make_dataset, write_dataset
+from shapegen.stage import run_stage
 
 
 def main() -> None:

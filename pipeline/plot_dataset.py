@@ -1,11 +1,11 @@
 """Stage dataset_gallery: a grid of training rectangles (the chapter's figure 11.3)."""
 
 from shapegen import paths
-from shapegen.cli import run_stage
 from shapegen.config import load_params
 from shapegen.dataset import read_dataset
 from shapegen.files import write_figure
 from shapegen.plotting import rectangle_grid_figure
+from shapegen.stage import run_stage
 
 
 def main() -> None:

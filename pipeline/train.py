@@ -1,12 +1,12 @@
 """Stage train@<variant>: one update per rectangle; save the model and its checkpoints."""
 
 from shapegen import paths
-from shapegen.cli import parse_variant, run_stage
 from shapegen.config import load_params, variant_params
 from shapegen.dataset import read_dataset
 from shapegen.errors import InputError
 from shapegen.files import write_tsv
 from shapegen.metrics import moving_average
+from shapegen.stage import parse_variant, run_stage
 
 
 def main() -> None:

@@ -1,8 +1,12 @@
 """Small untrained models that tests build again and again."""
 
+from pathlib import Path
+
 import keras
 
+from shapegen.generate import Generator, load_generator
 from shapegen.model import build_model
+from shapegen.model_files import save_model
 
 MIXTURE = {
     "n_components": 2,
@@ -22,3 +26,10 @@ def small_mixture_model(seed: int = 0, framing: str = "sequence") -> keras.Model
         head="mixture",
         mixture=MIXTURE,
     )
+
+
+def generator_of(model: keras.Model, folder: Path) -> Generator:
+    """The numpy Generator of a Keras model, through its saved file (as the pipeline reads it)."""
+    path = folder / f"{model.name}.keras"
+    save_model(model, path)
+    return load_generator(path)

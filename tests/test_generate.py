@@ -1,72 +1,40 @@
 import numpy as np
 import pytest
 
-from shapegen.chapter import chapter_model, generate_rectangle
-from shapegen.generate import (
-    complete_rectangles,
-    generate_rectangles,
-    point_predictions,
-    teacher_forced_outputs,
-)
-from shapegen.geometry import rectangles_from_sizes, width_prefixes
+from shapegen.chapter import generate_rectangle
+from shapegen.errors import InputError
+from shapegen.generate import load_generator, model_path
+from shapegen.geometry import width_prefixes
+from shapegen.model import build_model
+from shapegen.model_files import save_model
 
-from .models import small_mixture_model
+from .models import generator_of, small_mixture_model
 
 
-class CornerWalker:
-    """A stand-in point model that knows the 0.3 x 0.6 rectangle: the next corner from one."""
-
-    corners = rectangles_from_sizes(np.array([0.3]), np.array([0.6]))[0]
-    input_shape = (None, 1, 2)
-    loss = "mae"
-
-    def __init__(self):
-        self.calls = 0
-
-    def __call__(self, inputs, training=False):
-        self.calls += 1
-        points = inputs[:, 0, :]
-        index = np.argmin(np.abs(points[:, None, :] - self.corners[None]).sum(-1), axis=1)
-        return self.corners[np.minimum(index + 1, 3)]
+@pytest.fixture
+def mixture(tmp_path):
+    return generator_of(small_mixture_model(), tmp_path)
 
 
-def test_generation_feeds_each_prediction_back_in_one_batch():
-    model = CornerWalker()
-    shapes = generate_rectangles(model, 5, np.random.default_rng(0))
-    assert shapes.shape == (5, 4, 2)
-    np.testing.assert_allclose(shapes, np.broadcast_to(CornerWalker.corners, (5, 4, 2)))
-    assert model.calls == 3  # one batched call per corner, not one per shape
-
-
-def test_teacher_forcing_predicts_from_the_true_previous_corner():
-    rectangles = rectangles_from_sizes(np.array([0.3, 0.3]), np.array([0.6, 0.6]))
-    outputs = teacher_forced_outputs(CornerWalker(), rectangles)
-    np.testing.assert_allclose(point_predictions(CornerWalker(), outputs), rectangles[:, 1:])
-
-
-def test_batched_generation_equals_the_chapters_predict_loop():
-    model = chapter_model()
-    ours = generate_rectangles(model, 4, np.random.default_rng(0))
+def test_batched_generation_equals_the_chapters_predict_loop(tmp_path):
+    model = build_model(10, 1.0e-3, seed=7)  # the chapter's network, its layers named
+    ours = generator_of(model, tmp_path).generate_batch(4, np.random.default_rng(0), 1.0)
     chapters = generate_rectangle(model)
     np.testing.assert_allclose(ours, np.broadcast_to(chapters, (4, 4, 2)), atol=1e-6)
 
 
-def test_mixture_samples_are_reproducible_by_seed():
-    model = small_mixture_model()
-    first = generate_rectangles(model, 200, np.random.default_rng(5))
-    again = generate_rectangles(model, 200, np.random.default_rng(5))
-    other = generate_rectangles(model, 200, np.random.default_rng(6))
+def test_mixture_samples_are_reproducible_by_seed(mixture):
+    first = mixture.generate_batch(200, np.random.default_rng(5), 1.0)
+    again = mixture.generate_batch(200, np.random.default_rng(5), 1.0)
+    other = mixture.generate_batch(200, np.random.default_rng(6), 1.0)
     np.testing.assert_array_equal(first, again)
     assert not np.array_equal(first, other)
     assert len(np.unique(first[:, 1, 0])) > 100  # a sampler, not one average shape
 
 
-def test_samples_collapse_to_the_most_likely_shape_as_the_temperature_goes_to_0():
-    model = small_mixture_model()
+def test_samples_collapse_to_the_most_likely_shape_as_the_temperature_goes_to_0(mixture):
     spreads = [
-        generate_rectangles(model, 500, np.random.default_rng(1), temperature)[:, 1:]
-        .std(axis=0)
-        .max()
+        mixture.generate_batch(500, np.random.default_rng(1), temperature)[:, 1:].std(axis=0).max()
         for temperature in (1.0, 1.0e-2, 1.0e-12)
     ]
     assert spreads[0] > spreads[1] > spreads[2]
@@ -74,9 +42,64 @@ def test_samples_collapse_to_the_most_likely_shape_as_the_temperature_goes_to_0(
 
 
 @pytest.mark.parametrize("framing", ["point", "sequence"])
-def test_primed_generation_keeps_the_given_corners_exactly(framing):
-    model = small_mixture_model(seed=2, framing=framing)
+def test_primed_generation_keeps_the_given_corners_exactly(framing, tmp_path):
+    generator = generator_of(small_mixture_model(seed=2, framing=framing), tmp_path)
     prefixes = width_prefixes(np.array([0.2, 0.5, 0.8, 0.123456789]))
-    completed = complete_rectangles(model, prefixes, np.random.default_rng(0))
+    completed = generator.complete_batch(prefixes, np.random.default_rng(0), 1.0)
     np.testing.assert_array_equal(completed[:, :2], prefixes)
     assert np.all(np.isfinite(completed))
+
+
+def test_sample_and_complete_return_a_list_of_float_shapes(mixture):
+    shapes = mixture.sample(3, seed=0)
+    assert len(shapes) == 3
+    assert all(shape.shape == (4, 2) and shape.dtype == np.float64 for shape in shapes)
+    np.testing.assert_array_equal(shapes[0][0], [0.0, 0.0])
+    completed = mixture.complete([[0.0, 0.0], [0.3, 0.0]], 5, seed=1, temperature=0.5)
+    assert all(np.array_equal(shape[:2], [[0.0, 0.0], [0.3, 0.0]]) for shape in completed)
+    # The same seed, the same shapes; a generator passed in is used as it is.
+    np.testing.assert_array_equal(mixture.sample(3, seed=0), shapes)
+    rng = np.random.default_rng(0)
+    assert not np.array_equal(mixture.sample(3, seed=rng), mixture.sample(3, seed=rng))
+
+
+def test_a_full_prefix_is_returned_as_given(mixture):
+    corners = [[0.0, 0.0], [0.4, 0.0], [0.4, 0.7], [0.0, 0.7]]
+    np.testing.assert_array_equal(mixture.complete(corners, 2, seed=0), [corners, corners])
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda g: g.sample(0, seed=0), r"^n: 0 is not a number of shapes"),
+        (lambda g: g.sample(2.0, seed=0), r"^n: 2\.0 is not a number of shapes"),
+        (lambda g: g.sample(True, seed=0), r"^n: True is not a number of shapes"),
+        (lambda g: g.sample(1, seed=0, temperature=0.0), r"^temperature: 0\.0 is not valid"),
+        (lambda g: g.sample(1, seed=0, temperature=float("nan")), r"^temperature: nan"),
+        (lambda g: g.sample(1, seed=0, temperature=-1), r"^temperature: -1 is not valid"),
+        (lambda g: g.sample(1, seed=0, temperature="1"), r"^temperature: '1' is not valid"),
+        (lambda g: g.complete([[0, 0], [1.5, 0]], 1, seed=0), r"^prefix: point 2 \(1\.5, 0\.0\)"),
+        (lambda g: g.complete([[0, float("inf")]], 1, seed=0), r"^prefix: point 1 \(0\.0, inf\)"),
+        (lambda g: g.complete([[0, 0]] * 5, 1, seed=0), r"^prefix: 5 points; .* expected 1 to 4"),
+        (lambda g: g.complete([], 1, seed=0), r"^prefix: an array of shape \(0,\)"),
+        (lambda g: g.complete([0.1, 0.2], 1, seed=0), r"^prefix: an array of shape \(2,\)"),
+        (lambda g: g.complete([["a", 0]], 1, seed=0), r"^prefix: \[\['a', 0\]\] is not a list"),
+    ],
+)
+def test_bad_arguments_raise_one_clear_value_error(mixture, call, message):
+    with pytest.raises(ValueError, match=message) as raised:
+        call(mixture)
+    assert isinstance(raised.value, InputError)
+
+
+def test_a_variant_name_is_its_model_under_data_models(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    save_model(small_mixture_model(), tmp_path / "data/models/tiny/model.keras")
+    assert model_path("tiny") == tmp_path.joinpath("data/models/tiny/model.keras").relative_to(
+        tmp_path
+    )
+    assert load_generator("tiny").network.kind()["units"] == 6
+    with pytest.raises(InputError, match=r"^tiney: no such model file, .*: tiny$"):
+        load_generator("tiney")
+    with pytest.raises(InputError, match=r"^other/m\.keras: model file not found"):
+        load_generator("other/m.keras")

@@ -5,21 +5,25 @@ import numpy as np
 import pytest
 
 from shapegen.mixture import (
-    MixtureNLL,
+    MixtureSpec,
     mixture_mean,
     mixture_parameters,
     negative_log_likelihood,
     sample_mixture,
+    truncated_mass,
 )
+from shapegen.model import MixtureNLL
 
 FLOOR, CEILING = 1.0e-3, 12.0
 
 
+def spec(n_components: int, support: str) -> MixtureSpec:
+    return MixtureSpec(n_components, support, FLOOR, CEILING)
+
+
 def raw_mixture(logits, means_raw, log_scales) -> np.ndarray:
     """Raw outputs (1, 5K) laid out as the head emits them."""
-    return np.concatenate([logits, np.ravel(means_raw), np.ravel(log_scales)])[None].astype(
-        np.float32
-    )
+    return np.concatenate([logits, np.ravel(means_raw), np.ravel(log_scales)])[None]
 
 
 def normal_pdf(x, mean, scale):
@@ -54,24 +58,25 @@ def closed_form_density(point, support: str) -> float:
 def test_the_nll_of_a_hand_built_mixture_equals_its_closed_form(support):
     raw = raw_mixture(LOGITS, MEANS, LOG_SCALES)
     for point in ([0.25, 0.6], [0.55, 0.15], [0.9, 0.9]):
-        nll = negative_log_likelihood(
-            np.array([point], np.float32), raw, 2, support, FLOOR, CEILING
-        )
         expected = -math.log(closed_form_density(point, support))
-        assert float(keras.ops.convert_to_numpy(nll)[0]) == pytest.approx(expected, rel=1e-4)
+        nll = negative_log_likelihood(np.array([point]), raw, spec(2, support))
+        assert float(nll[0]) == pytest.approx(expected, rel=1e-12)
+        # The same formula through keras.ops, as the training loss computes it (float32).
+        loss = MixtureNLL(2, support, FLOOR, CEILING)
+        keras_nll = loss.call(np.array([point], np.float32), raw.astype(np.float32))
+        keras_nll = keras.ops.convert_to_numpy(keras_nll)
+        assert float(keras_nll[0]) == pytest.approx(expected, rel=1e-4)
 
 
 def test_the_nll_stays_finite_far_from_every_component():
     raw = raw_mixture([0.0, 0.0], [[-3.0, -3.0], [-3.0, -3.0]], [[-9.0, -9.0], [-9.0, -9.0]])
-    nll = negative_log_likelihood(
-        np.array([[0.99, 0.99]], np.float32), raw, 2, "unit_square", FLOOR, CEILING
-    )
-    value = float(keras.ops.convert_to_numpy(nll)[0])
+    nll = negative_log_likelihood(np.array([[0.99, 0.99]]), raw, spec(2, "unit_square"))
+    value = float(nll[0])
     assert math.isfinite(value) and value > 100
 
 
 def test_truncated_samples_lie_in_the_unit_square_and_follow_the_mixture():
-    loss = MixtureNLL(2, "unit_square", FLOOR, CEILING)
+    loss = spec(2, "unit_square")
     raw = np.repeat(raw_mixture(LOGITS, MEANS, LOG_SCALES), 40000, axis=0)
     points = sample_mixture(raw, loss, np.random.default_rng(0), temperature=1.0)
     assert points.min() >= 0 and points.max() <= 1
@@ -79,7 +84,7 @@ def test_truncated_samples_lie_in_the_unit_square_and_follow_the_mixture():
 
 
 def test_a_flat_component_is_sampled_uniformly():
-    loss = MixtureNLL(1, "unit_square", FLOOR, CEILING)
+    loss = spec(1, "unit_square")
     raw = np.repeat(raw_mixture([0.0], [[0.0, 0.0]], [[10.0, 10.0]]), 20000, axis=0)
     points = sample_mixture(raw, loss, np.random.default_rng(0), temperature=1.0)
     counts = np.histogram(points[:, 0], bins=5, range=(0, 1))[0]
@@ -87,17 +92,17 @@ def test_a_flat_component_is_sampled_uniformly():
 
 
 def test_at_temperature_near_0_every_draw_is_the_likeliest_components_mean():
-    loss = MixtureNLL(2, "plane", FLOOR, CEILING)
+    loss = spec(2, "plane")
     raw = np.repeat(raw_mixture(LOGITS, MEANS, LOG_SCALES), 100, axis=0)
     points = sample_mixture(raw, loss, np.random.default_rng(0), temperature=1.0e-13)
-    _, means, _ = mixture_parameters(raw[:1], 2, "plane", FLOOR, CEILING)
-    likeliest = keras.ops.convert_to_numpy(means)[0, 0]  # logit 0.3 > -0.4
+    _, means, _ = mixture_parameters(raw[:1], loss)
+    likeliest = means[0, 0]  # logit 0.3 > -0.4
     np.testing.assert_allclose(points, np.broadcast_to(likeliest, points.shape), atol=1e-5)
 
 
 def test_a_mixture_model_loads_without_custom_objects_in_safe_mode(tmp_path):
-    from shapegen.model import build_model
-    from shapegen.model_files import load_model, save_model
+    from shapegen.model import build_model, load_keras_model
+    from shapegen.model_files import save_model
 
     model = build_model(
         units=4,
@@ -115,8 +120,8 @@ def test_a_mixture_model_loads_without_custom_objects_in_safe_mode(tmp_path):
         n_updates=10,
     )
     save_model(model, tmp_path / "model.keras")
-    loaded = load_model(tmp_path / "model.keras")
-    assert isinstance(loaded.loss, MixtureNLL) and loaded.loss.scale_ceiling == CEILING
+    loaded = load_keras_model(tmp_path / "model.keras")
+    assert isinstance(loaded.loss, MixtureNLL) and loaded.loss.spec.scale_ceiling == CEILING
     inputs = np.random.default_rng(0).random((3, 3, 2)).astype(np.float32)
     np.testing.assert_allclose(
         keras.ops.convert_to_numpy(loaded(inputs)),
@@ -126,20 +131,36 @@ def test_a_mixture_model_loads_without_custom_objects_in_safe_mode(tmp_path):
 
 
 def test_the_truncated_mass_keeps_its_precision_outside_the_square():
-    from shapegen.mixture import truncated_mass
-
-    means = np.array([-0.01, 1.01, 0.5], np.float32)
-    scales = np.array([1.0e-3, 1.0e-3, 1.0e-3], np.float32)
-    mass = keras.ops.convert_to_numpy(truncated_mass(means, scales))
+    means = np.array([-0.01, 1.01, 0.5])
+    scales = np.array([1.0e-3, 1.0e-3, 1.0e-3])
+    mass = truncated_mass(means, scales)
     # Phi(-10) = 7.62e-24 from either side of the square; 1 in the middle.
     np.testing.assert_allclose(mass, [7.62e-24, 7.62e-24, 1.0], rtol=1e-2)
 
 
 def test_a_narrow_component_outside_the_square_is_drawn_at_its_nearer_edge():
-    loss = MixtureNLL(1, "unit_square", FLOOR, CEILING)
+    loss = spec(1, "unit_square")
     raw = np.repeat(raw_mixture([0.0], [[-0.2, 1.3]], [[-9.0, -9.0]]), 1000, axis=0)
     points = sample_mixture(raw, loss, np.random.default_rng(0), temperature=1.0)
     np.testing.assert_allclose(points, np.broadcast_to([0.0, 1.0], points.shape), atol=2e-3)
     mean = mixture_mean(raw[:1], loss)[0]
     assert np.all(np.isfinite(mean))
     np.testing.assert_allclose(mean, [0.0, 1.0], atol=2e-3)
+
+
+def test_the_numpy_and_keras_likelihoods_agree_on_random_outputs():
+    rng = np.random.default_rng(3)
+    raw = rng.normal(0.0, 2.0, (500, 10)).astype(np.float32)
+    points = rng.random((500, 2)).astype(np.float32)
+    for support in ("unit_square", "plane"):
+        ours = negative_log_likelihood(points, raw, spec(2, support))
+        loss = MixtureNLL(2, support, FLOOR, CEILING)
+        theirs = keras.ops.convert_to_numpy(loss.call(points, raw))
+        np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-4)
+
+
+def test_a_tiny_temperature_picks_the_likeliest_component_without_nans():
+    raw = np.repeat(raw_mixture([0.0, -1.0e-9], MEANS, LOG_SCALES), 10, axis=0)
+    points = sample_mixture(raw, spec(2, "unit_square"), np.random.default_rng(0), 1.0e-300)
+    assert np.all(np.isfinite(points))
+    np.testing.assert_allclose(points, np.broadcast_to(MEANS[0], points.shape), atol=1e-9)

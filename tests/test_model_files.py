@@ -4,18 +4,29 @@ import io
 import json
 import subprocess
 import sys
+import tempfile
 import zipfile
+from pathlib import Path
 
 import keras
 import numpy as np
 import pytest
 
+from shapegen.chapter import chapter_model
 from shapegen.config import variant_params
+from shapegen.errors import InputError
 from shapegen.geometry import random_rectangles
-from shapegen.model_files import SAVE_DATE, _renumber_shared_ids, save_model, stable_archive
+from shapegen.mixture import MixtureSpec
+from shapegen.model_files import (
+    SAVE_DATE,
+    _renumber_shared_ids,
+    read_network,
+    save_model,
+    stable_archive,
+)
 from shapegen.train import train_variant
 
-from .models import small_mixture_model
+from .models import MIXTURE, small_mixture_model
 
 
 def members(path) -> dict[str, bytes]:
@@ -138,3 +149,58 @@ def test_two_trainings_in_one_process_give_identical_files(tmp_path, repo_root):
 def test_the_stable_members_are_json(tmp_path, name):
     save_model(small_mixture_model(), tmp_path / "model.keras")
     json.loads(members(tmp_path / "model.keras")[name])
+
+
+def test_a_saved_model_reads_back_as_its_network_without_keras(tmp_path):
+    model = small_mixture_model(seed=3)
+    save_model(model, tmp_path / "model.keras")
+    network = read_network(tmp_path / "model.keras")
+    assert network.kind() == {
+        "framing": "sequence",
+        "head": "mixture",
+        "units": 6,
+        "n_components": 2,
+    }
+    assert network.mixture == MixtureSpec(**MIXTURE)
+    lstm_kernel = keras.ops.convert_to_numpy(model.get_layer("lstm").cell.kernel)
+    np.testing.assert_array_equal(network.lstm_kernel, lstm_kernel)
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (lambda: b"not a zip archive", r"not a shapegen model file \(File is not a zip file\)"),
+        (lambda: _zip({"a.txt": b"x"}), r"not a shapegen model file \(.*config\.json"),
+        (
+            lambda: _zip({"config.json": b"{", "model.weights.h5": b""}),
+            r"not a shapegen model file \(Expecting",
+        ),
+        (
+            # The chapter's own code names no layer: a Keras model, not one of shapegen's.
+            lambda: _saved_bytes(chapter_model()),
+            r"not a shapegen model \(layers \[\('InputLayer', 'input_layer",
+        ),
+    ],
+    ids=["text", "zip without config", "broken config", "another keras model"],
+)
+def test_a_file_that_is_not_a_shapegen_model_is_one_clear_error(tmp_path, content, message):
+    path = tmp_path / "model.keras"
+    path.write_bytes(content())
+    with pytest.raises(InputError, match=rf"^{tmp_path}/model\.keras: {message}") as raised:
+        read_network(path)
+    assert "\n" not in str(raised.value)
+
+
+def _saved_bytes(model) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.keras"
+        save_model(model, path)
+        return path.read_bytes()

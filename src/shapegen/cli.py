@@ -1,26 +1,291 @@
-"""What every stage script shares: its command line and one-line errors for user mistakes."""
+"""The `shapegen` command: draw shapes from a trained model, or describe one.
+
+Starts without TensorFlow (shapegen.generate runs the network in numpy). A user's
+mistake is one line on stderr and exit status 2; output goes to stdout, figures to --png.
+"""
 
 import argparse
+import csv
+import json
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Sequence
+from pathlib import Path
 
+import numpy as np
+
+from shapegen import paths
 from shapegen.errors import InputError
+from shapegen.generate import (
+    check_count,
+    check_prefix,
+    check_temperature,
+    load_generator,
+    model_path,
+)
+from shapegen.network import Network
+
+# A million shapes are 64 MB of points and about 100 MB of JSON: past that, a mistyped N
+# would fill memory before anything is printed.
+MAX_SHAPES = 1_000_000
+# --png: the gallery's look (params.yaml's gallery section sets the pipeline's figures).
+PNG_PANEL_INCHES = 2.0
+PNG_DPI = 100
+PNG_MAX_SHAPES = 100  # more panels than this are drawn as the first 100
+
+SAMPLE_EXAMPLES = """examples:
+  shapegen sample mixture -n 16 --seed 3
+  shapegen sample mixture -n 8 --given 0,0 --given 0.3,0 --format csv
+  shapegen sample data/models/mixture/checkpoints/updates_00001000.keras --png early.png"""
+INFO_EXAMPLES = """examples:
+  shapegen info mixture
+  shapegen info data/models/book/checkpoints/updates_00000100.keras"""
+MODEL_HELP = (
+    "a variant's name (its data/models/<variant>/model.keras, from the working directory) "
+    "or the path of a .keras file shapegen wrote, checkpoints included"
+)
 
 
-def run_stage(main: Callable[[], None]) -> None:
-    """Run a stage; a user's mistake prints one line to stderr and exits with status 2.
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line (argparse prints the usage first)."""
 
-    Anything else is a bug in shapegen and keeps its traceback.
-    """
+    def error(self, message: str):
+        print(f"error: {self.prog}: {message} (see --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(
+        prog="shapegen",
+        description="Draw shapes from a trained shapegen model, or describe one.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sample = commands.add_parser(
+        "sample",
+        help="draw shapes (JSON or CSV on stdout)",
+        description=(
+            "Draw N shapes from a model, each fed its own points back, and print them. "
+            "The same arguments print the same bytes."
+        ),
+        epilog=SAMPLE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sample.add_argument("model", metavar="MODEL", help=MODEL_HELP)
+    sample.add_argument("-n", default="1", metavar="N", help="shapes to draw (default 1)")
+    sample.add_argument("--seed", default="0", metavar="S", help="random seed (default 0)")
+    sample.add_argument(
+        "--temperature",
+        default="1.0",
+        metavar="T",
+        help="below 1 favours the likeliest shapes; 1 is the model's own distribution (default)",
+    )
+    sample.add_argument(
+        "--given",
+        action="append",
+        default=[],
+        metavar="X,Y",
+        help="a first point to keep, in order (repeatable); default: start from 0,0",
+    )
+    sample.add_argument("--format", choices=("json", "csv"), default="json")
+    sample.add_argument("--png", metavar="FILE", help="also draw the shapes as a grid to FILE")
+    info = commands.add_parser(
+        "info",
+        help="what a model is and how it scored",
+        description=(
+            "Print a model's variant, framing, head, parameter count, updates trained and the "
+            "pipeline's metrics of it, where computed."
+        ),
+        epilog=INFO_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    info.add_argument("model", metavar="MODEL", help=MODEL_HELP)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the `shapegen` console script."""
+    args = build_parser().parse_args(argv)
     try:
-        main()
+        output = run_sample(args) if args.command == "sample" else run_info(args.model)
+        sys.stdout.write(output)
+        sys.stdout.flush()
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
+    except BrokenPipeError:
+        # `shapegen sample ... | head`: the reader left; no traceback for that.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1) from None
 
 
-def parse_variant(description: str) -> str:
-    """The variant name given as the stage script's one argument."""
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("variant", help="a key under `variants` in params.yaml")
-    return parser.parse_args().variant
+def run_sample(args: argparse.Namespace) -> str:
+    """The sample command's stdout; writes --png if asked."""
+    n = check_count(_parse(int, args.n, "-n", "a whole number >= 1"), "-n")
+    if n > MAX_SHAPES:
+        raise InputError(f"-n: {n} shapes; expected at most {MAX_SHAPES:,} per call")
+    seed = _parse(int, args.seed, "--seed", "a whole number >= 0")
+    if seed < 0:
+        raise InputError(f"--seed: {seed}; expected a whole number >= 0")
+    temperature = check_temperature(
+        _parse(float, args.temperature, "--temperature", "a positive finite number"),
+        "--temperature",
+    )
+    png = _writable_path(args.png) if args.png else None
+    generator = load_generator(args.model)
+    given = [_parse_point(text) for text in args.given] or [(0.0, 0.0)]
+    prefix = check_prefix(given, generator.n_points, "--given")
+    shapes = generator.complete(prefix, n, seed=seed, temperature=temperature)
+    if png is not None:
+        _write_png(png, shapes, args.model, temperature)
+    if args.format == "csv":
+        return shapes_csv(shapes)
+    return shapes_json(args.model, seed, temperature, shapes)
+
+
+def shapes_json(model: str, seed: int, temperature: float, shapes: list[np.ndarray]) -> str:
+    """The JSON document of a sample: one shape per line, every float in full."""
+    header = json.dumps({"model": model, "seed": seed, "temperature": temperature})
+    lines = [json.dumps({"points": shape.tolist()}) for shape in shapes]
+    return header[:-1] + ', "shapes": [\n' + ",\n".join(lines) + "\n]}\n"
+
+
+def shapes_csv(shapes: list[np.ndarray]) -> str:
+    """One row per point: shape, index, x, y (floats in full)."""
+    rows = [["shape", "index", "x", "y"]]
+    for number, shape in enumerate(shapes):
+        rows.extend(
+            [number, index, repr(x), repr(y)] for index, (x, y) in enumerate(shape.tolist())
+        )
+    return "".join(",".join(map(str, row)) + "\n" for row in rows)
+
+
+def run_info(model: str) -> str:
+    """The info command's stdout: what the model is, and the pipeline's metrics of it."""
+    path = model_path(model)
+    network = load_generator(path).network
+    variant = _variant_of(path)
+    lines = [
+        ("model", str(path)),
+        ("variant", variant or "none (a file outside this project's data/models)"),
+        ("framing", _framing_text(network.framing)),
+        ("head", _head_text(network)),
+        ("parameters", f"{network.n_parameters:,} (LSTM {network.units} units)"),
+        ("updates trained", f"{network.train_updates:,}"),
+    ]
+    metrics_source, metrics = _metrics_of(variant, path, network.train_updates)
+    lines.append(("metrics", metrics_source))
+    lines.extend((f"  {name}", _number_text(value)) for name, value in metrics.items())
+    width = max(len(label) for label, _ in lines)
+    return "".join(f"{label:<{width}}  {value}\n" for label, value in lines)
+
+
+def _parse(kind: type, text: str, name: str, expected: str):
+    try:
+        return kind(text)
+    except ValueError:
+        raise InputError(f"{name}: {text!r} is not a number; expected {expected}") from None
+
+
+def _parse_point(text: str) -> tuple[float, float]:
+    parts = text.split(",")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        return float(parts[0]), float(parts[1])
+    except ValueError:
+        raise InputError(
+            f"--given: {text!r} is not a point; expected X,Y: two numbers, e.g. --given 0.3,0"
+        ) from None
+
+
+def _writable_path(text: str) -> Path:
+    """--png's path, checked before any work: its folder exists and can be written."""
+    path = Path(text)
+    folder = path.parent
+    if path.is_dir():
+        raise InputError(f"--png: {text} is a folder; expected a file name")
+    if not folder.is_dir():
+        raise InputError(f"--png: {text}: folder {folder} does not exist; expected an existing one")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise InputError(f"--png: {text} cannot be written here (permission denied)")
+    return path
+
+
+def _write_png(path: Path, shapes: list[np.ndarray], model: str, temperature: float) -> None:
+    # matplotlib only when a figure is asked for: it is most of the start-up otherwise.
+    from shapegen.files import write_figure
+    from shapegen.plotting import rectangle_grid_figure
+
+    drawn = np.stack(shapes[:PNG_MAX_SHAPES])
+    cols = int(np.ceil(np.sqrt(len(drawn))))
+    rows = int(np.ceil(len(drawn) / cols))
+    shown = (
+        f"{len(drawn)}" if len(drawn) == len(shapes) else f"the first {len(drawn)} of {len(shapes)}"
+    )
+    title = f"{model}: {shown} shapes at temperature {temperature}"
+    figure = rectangle_grid_figure(drawn, rows, cols, PNG_PANEL_INCHES, title)
+    try:
+        write_figure(path, figure, PNG_DPI)
+    except OSError as error:
+        raise InputError(f"--png: {path} could not be written ({error.strerror})") from None
+
+
+def _variant_of(path: Path) -> str | None:
+    """The variant whose folder under data/models holds the file, if any."""
+    try:
+        relative = path.resolve().relative_to(paths.MODELS_DIR.resolve())
+    except ValueError:
+        return None
+    return relative.parts[0] if len(relative.parts) > 1 else None
+
+
+def _metrics_of(variant: str | None, path: Path, updates: int) -> tuple[str, dict]:
+    """Where the pipeline's metrics of this model are, and their values (flat)."""
+    if variant is None:
+        return "none (the pipeline scores the models of its variants)", {}
+    if path.resolve() == paths.model_file(variant).resolve():
+        source = paths.metrics_file(variant)
+        if not source.is_file():
+            return f"not computed yet ({source}: run `dvc repro`)", {}
+        return str(source), _flat(json.loads(source.read_text()))
+    curve = paths.learning_curve_file(variant)
+    if curve.is_file():
+        with curve.open(newline="") as file:
+            for row in csv.DictReader(file, delimiter="\t"):
+                if int(row["train_updates"]) == updates:
+                    return f"{curve} (the checkpoint's row)", {k: float(v) for k, v in row.items()}
+    return f"none for this checkpoint ({curve} has no row of {updates:,} updates)", {}
+
+
+def _flat(values: dict, prefix: str = "") -> dict:
+    flat = {}
+    for key, value in values.items():
+        if isinstance(value, dict):
+            flat.update(_flat(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def _number_text(value) -> str:
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.4g}"
+    return f"{int(value):,}" if isinstance(value, int | float) else str(value)
+
+
+def _framing_text(framing: str) -> str:
+    if framing == "point":
+        return "point (the chapter: each point on its own, no memory between corners)"
+    return "sequence (each shape one sequence: the LSTM carries its state from corner to corner)"
+
+
+def _head_text(network: Network) -> str:
+    if network.mixture is None:
+        return "point (the next point itself, MAE; deterministic)"
+    spec = network.mixture
+    support = "truncated to the unit square" if spec.support == "unit_square" else "unbounded"
+    return f"mixture of {spec.n_components} Gaussians, {support} (sampled at a temperature)"
+
+
+if __name__ == "__main__":
+    main()

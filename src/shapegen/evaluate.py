@@ -1,20 +1,16 @@
-"""Evaluating a trained model: teacher-forced on the test split, generating, completing."""
+"""Evaluating a trained model: teacher-forced on the test split, generating, completing.
+
+Runs through shapegen.generate's Generator: no TensorFlow.
+"""
 
 from collections.abc import Sequence
 
-import keras
 import numpy as np
 
 from shapegen.config import EvaluateParams
-from shapegen.generate import (
-    complete_rectangles,
-    generate_rectangles,
-    point_predictions,
-    teacher_forced_outputs,
-)
+from shapegen.generate import Generator
 from shapegen.geometry import STEP_NAMES, nearest_rectangle_sizes, width_prefixes
 from shapegen.metrics import heldout_mae_floor, mae_by_step, shape_metrics
-from shapegen.model import model_head
 
 # The per-checkpoint metrics written to the learning-curve TSV.
 LEARNING_CURVE_COLUMNS = (
@@ -32,7 +28,7 @@ LEARNING_CURVE_COLUMNS = (
 
 
 def evaluate_model(
-    model: keras.Model,
+    generator: Generator,
     test: np.ndarray,
     rng: np.random.Generator,
     temperature: float,
@@ -49,36 +45,38 @@ def evaluate_model(
     bins; the primed figure completes rectangles whose BL and BR are given,
     n_primed_per_width for each width.
     """
-    outputs = teacher_forced_outputs(model, test)
+    outputs = generator.teacher_forced_outputs(test)
     targets = test[:, 1:]
-    by_step = mae_by_step(point_predictions(model, outputs), targets)
+    by_step = mae_by_step(generator.point_predictions(outputs), targets)
     metrics = {
         "heldout_mae": float(by_step.mean()),
         "heldout_mae_floor": heldout_mae_floor(),
         "heldout_mae_by_step": dict(zip(STEP_NAMES, map(float, by_step), strict=True)),
     }
-    if model_head(model) == "mixture":
-        metrics["heldout_nll"] = heldout_nll(model, outputs, targets)
-    generated = generate_rectangles(model, n_generated, rng, temperature)
+    if generator.network.head == "mixture":
+        metrics["heldout_nll"] = generator.heldout_nll(outputs, targets)
+    generated = generator.generate_batch(n_generated, rng, temperature)
     metrics.update(shape_metrics(generated, test, size_bins))
     widths = np.repeat(np.asarray(primed_widths, dtype=np.float32), n_primed_per_width)
-    completed = complete_rectangles(model, width_prefixes(widths), rng, temperature)
+    completed = generator.complete_batch(width_prefixes(widths), rng, temperature)
     width_errors = np.abs(nearest_rectangle_sizes(completed)[0] - widths)
     metrics["primed_width_error_mean"] = float(width_errors.mean())
     metrics["primed_width_error_max"] = float(width_errors.max())
     metrics["temperature"] = temperature
     metrics["n_generated"] = n_generated
-    metrics["train_updates"] = int(model.optimizer.iterations.numpy())
+    metrics["train_updates"] = generator.network.train_updates
     return metrics
 
 
-def evaluate_with_settings(model: keras.Model, test: np.ndarray, settings: EvaluateParams) -> dict:
-    """evaluate_model as params.yaml's `evaluate` section sets it, from a fresh generator.
+def evaluate_with_settings(
+    generator: Generator, test: np.ndarray, settings: EvaluateParams
+) -> dict:
+    """evaluate_model as params.yaml's `evaluate` section sets it, from a fresh random generator.
 
     The same draws for every model: models differ in the metrics only by their weights.
     """
     return evaluate_model(
-        model,
+        generator,
         test,
         np.random.default_rng(settings.seed),
         settings.temperature,
@@ -87,9 +85,3 @@ def evaluate_with_settings(model: keras.Model, test: np.ndarray, settings: Evalu
         settings.n_primed_per_width,
         settings.size_bins,
     )
-
-
-def heldout_nll(model: keras.Model, outputs: np.ndarray, targets: np.ndarray) -> float:
-    """Mean negative log-likelihood per corner (nats) of the true next corners."""
-    per_point = model.loss.call(targets, outputs)
-    return float(np.mean(keras.ops.convert_to_numpy(per_point)))

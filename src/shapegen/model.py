@@ -1,13 +1,17 @@
 """The networks: an LSTM trunk, the chapter's framing or a sequence, and an output head.
 
 The chapter's model (`book`) is LSTM(10) over one time step -> Dense(2, linear), MAE,
-Adam: 542 parameters.
+Adam: 542 parameters. This is the training side, in Keras; a trained model runs without
+TensorFlow through shapegen.network, which reads these same layers.
 """
+
+import dataclasses
+from pathlib import Path
 
 import keras
 
 from shapegen.geometry import N_STEPS
-from shapegen.mixture import N_PARAMS_PER_COMPONENT, MixtureNLL
+from shapegen.mixture import N_PARAMS_PER_COMPONENT, MixtureSpec, negative_log_likelihood
 
 LOSS = "mae"
 N_FEATURES = 2
@@ -116,14 +120,37 @@ class StepDense(keras.layers.Layer):
         }
 
 
-def model_framing(model: keras.Model) -> str:
-    """`point` or `sequence`, read off the model's input: one time step, or the whole sequence."""
-    return "point" if model.input_shape[1] == 1 else "sequence"
+@keras.saving.register_keras_serializable(package="shapegen")
+class MixtureNLL(keras.losses.Loss):
+    """The mixture's negative log-likelihood (shapegen.mixture) as a Keras loss.
+
+    Saved with the model: its config is the head's MixtureSpec.
+    """
+
+    def __init__(
+        self,
+        n_components: int,
+        support: str,
+        scale_floor: float,
+        scale_ceiling: float,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.spec = MixtureSpec(n_components, support, scale_floor, scale_ceiling)
+
+    def call(self, y_true, y_pred):
+        # Sequences (batch, steps, ...) are scored point by point.
+        points = keras.ops.reshape(y_true, (-1, 2))
+        raw = keras.ops.reshape(y_pred, (-1, N_PARAMS_PER_COMPONENT * self.spec.n_components))
+        return negative_log_likelihood(points, raw, self.spec, ops=keras.ops)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), **dataclasses.asdict(self.spec)}
 
 
-def model_head(model: keras.Model) -> str:
-    """`point` or `mixture`, read off the model's loss."""
-    return "mixture" if isinstance(model.loss, MixtureNLL) else "point"
+def load_keras_model(path: str | Path) -> keras.Model:
+    """A model file as Keras reads it, in safe mode: the reference shapegen.network matches."""
+    return keras.models.load_model(path, safe_mode=True)
 
 
 def _schedule(learning_rate: float, decay_to: float, n_updates: int):

@@ -1,4 +1,9 @@
-"""Saving and loading `.keras` model files (atomically, byte-stable, and in Keras' safe mode)."""
+"""`.keras` model files: saved atomically and byte-stable, read back without TensorFlow.
+
+Saving goes through Keras (the training side). Reading takes the archive apart itself
+(config.json, model.weights.h5) into a shapegen.network.Network: the stages and the
+`shapegen` command that only run a trained model never start TensorFlow.
+"""
 
 import io
 import json
@@ -6,11 +11,14 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import keras
+import h5py
+import numpy as np
 
 from shapegen.errors import InputError
 from shapegen.files import atomic_path
-from shapegen.model import model_framing, model_head
+from shapegen.geometry import N_STEPS
+from shapegen.mixture import N_PARAMS_PER_COMPONENT, MixtureSpec
+from shapegen.network import Network
 
 # A .keras file is a zip archive. Keras stamps it with the save time (metadata.json's
 # date_saved, the weights member's zip date) and marks objects shared between layers with
@@ -21,10 +29,22 @@ ARCHIVE_DATE = (1980, 1, 1, 0, 0, 0)
 SAVE_DATE = "1980-01-01@00:00:00"
 METADATA_MEMBER = "metadata.json"
 CONFIG_MEMBER = "config.json"
+WEIGHTS_MEMBER = "model.weights.h5"
 SHARED_ID_KEY = "shared_object_id"
+# What a file must say of its layers to be one of shapegen.model's networks.
+MIXTURE_LOSS = "shapegen>MixtureNLL"
+MIXTURE_KEYS = ("n_components", "support", "scale_floor", "scale_ceiling")
+LSTM_SETTINGS = {
+    "activation": "tanh",
+    "recurrent_activation": "sigmoid",
+    "use_bias": True,
+    "go_backwards": False,
+    "return_state": False,
+    "stateful": False,
+}
 
 
-def save_model(model: keras.Model, path: str | Path) -> None:
+def save_model(model: Any, path: str | Path) -> None:
     """Save a model with its optimizer state; loadable with no custom objects.
 
     The same model gives the same bytes, whenever it is saved.
@@ -70,43 +90,118 @@ def _renumber_shared_ids(config: Any, numbers: dict[int, int]) -> Any:
     return config
 
 
-def load_model(path: str | Path) -> keras.Model:
-    """Load a model in safe mode (no arbitrary code); InputError if it cannot be read."""
+def read_network(path: str | Path) -> Network:
+    """The network a shapegen .keras file holds, read without TensorFlow.
+
+    InputError if the file is missing or is not a model shapegen wrote (another
+    architecture, another Keras file, not an archive at all).
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: model file not found (run `dvc repro` to train it)")
     try:
-        return keras.models.load_model(path, safe_mode=True)
-    except (OSError, ValueError, KeyError, TypeError) as error:
+        with zipfile.ZipFile(path) as archive:
+            config = json.loads(archive.read(CONFIG_MEMBER))
+            weights = archive.read(WEIGHTS_MEMBER)
+        with h5py.File(io.BytesIO(weights), "r") as file:
+            return _network(config, file)
+    except NotShapegenModel as error:
+        raise InputError(f"{path}: not a shapegen model ({error})") from None
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise InputError(f"{path}: not a loadable Keras model ({reason})") from None
+        raise InputError(f"{path}: not a shapegen model file ({reason})") from None
 
 
-def model_kind(model: keras.Model) -> dict:
-    """What a model is, read off the model: framing, head, LSTM units, mixture components."""
-    kind = {
-        "framing": model_framing(model),
-        "head": model_head(model),
-        "units": model.get_layer("lstm").units,
+class NotShapegenModel(Exception):
+    """A readable Keras file whose model is not one shapegen.model builds."""
+
+
+def _network(config: dict, file: h5py.File) -> Network:
+    layers = {layer["config"]["name"]: layer for layer in config["config"]["layers"]}
+    found = [(layer["class_name"], name) for name, layer in layers.items()]
+    if [name for _, name in found[:2]] != ["points", "lstm"] or "head" not in layers:
+        raise NotShapegenModel(f"layers {found}; expected points, lstm, ..., head")
+    steps, features = layers["points"]["config"]["batch_shape"][1:]
+    lstm, head = layers["lstm"]["config"], layers["head"]
+    loss = config.get("compile_config", {}).get("loss")
+    is_mixture = isinstance(loss, dict) and loss.get("registered_name") == MIXTURE_LOSS
+    expected = _expected_layers(steps, is_mixture)
+    lstm_ok = all(lstm.get(key) == value for key, value in LSTM_SETTINGS.items())
+    if found != expected or features != 2 or steps not in (1, N_STEPS) or not lstm_ok:
+        raise NotShapegenModel(f"layers {found}, input steps {steps}, lstm {_settings(lstm)}")
+    if not is_mixture and head["config"].get("activation") != "linear":
+        raise NotShapegenModel(f"head activation {head['config'].get('activation')}")
+    mixture = None
+    if is_mixture:
+        mixture = MixtureSpec(**{key: loss["config"][key] for key in MIXTURE_KEYS})
+    head_group = "layers/step_dense/vars" if is_mixture else "layers/dense/vars"
+    head_kernel = _array(file, f"{head_group}/0")
+    head_bias = _array(file, f"{head_group}/1")
+    if head_kernel.ndim == 2:  # a Dense: the same weights at every step
+        head_kernel, head_bias = head_kernel[None], head_bias[None]
+    network = Network(
+        framing="point" if steps == 1 else "sequence",
+        head="mixture" if is_mixture else "point",
+        lstm_kernel=_array(file, "layers/lstm/cell/vars/0"),
+        lstm_recurrent_kernel=_array(file, "layers/lstm/cell/vars/1"),
+        lstm_bias=_array(file, "layers/lstm/cell/vars/2"),
+        head_kernel=head_kernel,
+        head_bias=head_bias,
+        mixture=mixture,
+        train_updates=int(file["optimizer/vars/0"][()]),
+    )
+    _check_shapes(network)
+    return network
+
+
+def _expected_layers(steps: int, is_mixture: bool) -> list[tuple[str, str]]:
+    if not is_mixture:
+        return [("InputLayer", "points"), ("LSTM", "lstm"), ("Dense", "head")]
+    layers = [
+        ("InputLayer", "points"),
+        ("LSTM", "lstm"),
+        ("Concatenate", "trunk_and_point"),
+        ("StepDense", "head"),
+    ]
+    return [*layers, ("Reshape", "one_step")] if steps == 1 else layers
+
+
+def _settings(lstm: dict) -> dict:
+    return {key: lstm.get(key) for key in LSTM_SETTINGS}
+
+
+def _array(file: h5py.File, name: str) -> np.ndarray:
+    return np.asarray(file[name][()], dtype=np.float64)
+
+
+def _check_shapes(network: Network) -> None:
+    units = network.units
+    steps = network.head_kernel.shape[0]
+    features = units + (2 if network.head == "mixture" else 0)
+    outputs = (
+        2 if network.mixture is None else N_PARAMS_PER_COMPONENT * network.mixture.n_components
+    )
+    shapes = {
+        "lstm kernel": (network.lstm_kernel.shape, (2, 4 * units)),
+        "lstm recurrent kernel": (network.lstm_recurrent_kernel.shape, (units, 4 * units)),
+        "lstm bias": (network.lstm_bias.shape, (4 * units,)),
+        "head kernel": (network.head_kernel.shape, (steps, features, outputs)),
+        "head bias": (network.head_bias.shape, (steps, outputs)),
     }
-    if kind["head"] == "mixture":
-        kind["n_components"] = model.loss.n_components
-    return kind
+    for name, (found, expected) in shapes.items():
+        if found != expected:
+            raise NotShapegenModel(f"{name} of shape {found}; expected {expected}")
 
 
-def load_variant_model(path: str | Path, expected: dict) -> keras.Model:
-    """Load a model and check it is the variant's (`expected` as model_kind gives it)."""
-    model = load_model(path)
-    try:
-        found = model_kind(model)
-    except (AttributeError, IndexError, TypeError, ValueError):
-        found = {"model": model.name}
-    if found != expected:
+def read_variant_network(path: str | Path, expected: dict) -> Network:
+    """Read a model and check it is the variant's (`expected` as Network.kind gives it)."""
+    network = read_network(path)
+    if network.kind() != expected:
         raise InputError(
-            f"{path}: holds a model with {_describe(found)}; params.yaml's variant expects "
-            f"{_describe(expected)} (run `dvc repro` to retrain it)"
+            f"{path}: holds a model with {_describe(network.kind())}; params.yaml's variant "
+            f"expects {_describe(expected)} (run `dvc repro` to retrain it)"
         )
-    return model
+    return network
 
 
 def _describe(kind: dict) -> str:

@@ -9,16 +9,18 @@ PARAMS_CHECK_FILE = DATA / "params_checked.txt"
 DATASET_FILE = DATA / "rectangles.h5"
 GALLERY_DIR = DATA / "gallery"
 TRAINING_GRID_FILE = GALLERY_DIR / "training_rectangles.png"
+MODELS_DIR = DATA / "models"
+MODEL_FILE_NAME = "model.keras"
 
 
 def model_dir(variant: str) -> Path:
     """Folder of a variant's final model and its checkpoint snapshots."""
-    return DATA / "models" / variant
+    return MODELS_DIR / variant
 
 
 def model_file(variant: str) -> Path:
     """The variant's trained model."""
-    return model_dir(variant) / "model.keras"
+    return model_dir(variant) / MODEL_FILE_NAME
 
 
 def checkpoint_file(variant: str, updates: int) -> Path:

@@ -1,0 +1,26 @@
+"""What every stage script shares: its command line and one-line errors for user mistakes."""
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from shapegen.errors import InputError
+
+
+def run_stage(main: Callable[[], None]) -> None:
+    """Run a stage; a user's mistake prints one line to stderr and exits with status 2.
+
+    Anything else is a bug in shapegen and keeps its traceback.
+    """
+    try:
+        main()
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def parse_variant(description: str) -> str:
+    """The variant name given as the stage script's one argument."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("variant", help="a key under `variants` in params.yaml")
+    return parser.parse_args().variant
