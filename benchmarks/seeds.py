@@ -9,6 +9,7 @@ one row per run, then each metric's min, median and max, and as its last line
 
 import argparse
 import dataclasses
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,6 +18,8 @@ import numpy as np
 from shapegen.config import load_params, variant_params
 from shapegen.dataset import make_dataset
 from shapegen.evaluate import evaluate_with_settings
+from shapegen.generate import load_generator
+from shapegen.model_files import save_model
 from shapegen.train import train_variant
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,7 +83,11 @@ def run(params, weight_seed: int, dataset_seed: int) -> dict:
     started = time.perf_counter()
     model, _ = train_variant(variant, dataset.train)
     train_seconds = time.perf_counter() - started
-    metrics = evaluate_with_settings(model, dataset.test, params.evaluate)
+    with tempfile.TemporaryDirectory() as folder:
+        # Through the saved file, as the evaluate stage reads it.
+        save_model(model, Path(folder) / "model.keras")
+        generator = load_generator(Path(folder) / "model.keras")
+    metrics = evaluate_with_settings(generator, dataset.test, params.evaluate)
     return {**metrics, "train_seconds": train_seconds}
 
 

@@ -1,7 +1,8 @@
 """shapegen: a reproducible generative-LSTM pipeline that draws rectangles point by point.
 
-The package root imports nothing heavy: stages that do not need TensorFlow
-(the dataset, its gallery) must start in well under a second.
+`shapegen.load_generator(model)` draws shapes from a trained model without TensorFlow
+(shapegen.generate). The package root imports nothing heavy: stages that do not need
+numpy's friends or TensorFlow (the params check) start in a fraction of a second.
 """
 
 import os
@@ -9,3 +10,14 @@ import os
 # TensorFlow's C++ start-up chatter (CPU features, XLA service lines) buries the
 # stages' own output; a user who sets the variable keeps their own level.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+__all__ = ["Generator", "load_generator"]
+
+
+def __getattr__(name: str):
+    # Imported on first use (PEP 562), so `import shapegen` stays cheap.
+    if name in __all__:
+        from shapegen import generate
+
+        return getattr(generate, name)
+    raise AttributeError(f"module 'shapegen' has no attribute {name!r}")

@@ -1,0 +1,163 @@
+"""The `shapegen` command, run as users run it: the installed console script."""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from shapegen.model import build_model
+from shapegen.model_files import save_model
+
+from .models import small_mixture_model
+
+SHAPEGEN = Path(sys.executable).parent / "shapegen"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A folder laid out as the pipeline leaves it: two trained variants and one's metrics."""
+    folder = tmp_path_factory.mktemp("cli")
+    save_model(small_mixture_model(seed=1), folder / "data/models/tiny/model.keras")
+    save_model(build_model(5, 1.0e-3, seed=0), folder / "data/models/pointy/model.keras")
+    metrics = folder / "data/metrics/tiny.json"
+    metrics.parent.mkdir(parents=True)
+    metrics.write_text(json.dumps({"heldout_mae": 0.25, "by_step": {"first": 0.5}}))
+    return folder
+
+
+def info_lines(stdout: str) -> dict[str, str]:
+    """`shapegen info`'s output as {label: value}."""
+    pairs = (re.split(r"\s{2,}", line.strip(), maxsplit=1) for line in stdout.splitlines())
+    return {pair[0]: pair[1] for pair in pairs}
+
+
+def shapegen(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(SHAPEGEN), *args], cwd=project, capture_output=True, text=True, check=False
+    )
+
+
+def test_the_same_arguments_print_the_same_bytes(project):
+    first = shapegen(project, "sample", "tiny", "-n", "16", "--seed", "3")
+    again = shapegen(project, "sample", "tiny", "-n", "16", "--seed", "3")
+    other = shapegen(project, "sample", "tiny", "-n", "16", "--seed", "4")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == again.stdout != other.stdout
+    document = json.loads(first.stdout)
+    assert (document["model"], document["seed"], document["temperature"]) == ("tiny", 3, 1.0)
+    assert len(document["shapes"]) == 16
+    for shape in document["shapes"]:
+        assert len(shape["points"]) == 4 and shape["points"][0] == [0.0, 0.0]
+        assert all(0 <= value <= 1 for point in shape["points"] for value in point)
+
+
+def test_given_points_are_kept_exactly_in_json_and_csv(project):
+    args = ("sample", "tiny", "-n", "3", "--given", "0,0", "--given", "0.3,0")
+    document = json.loads(shapegen(project, *args).stdout)
+    assert all(shape["points"][:2] == [[0.0, 0.0], [0.3, 0.0]] for shape in document["shapes"])
+    rows = shapegen(project, *args, "--format", "csv").stdout.splitlines()
+    assert rows[0] == "shape,index,x,y" and len(rows) == 1 + 3 * 4
+    assert rows[1:3] == ["0,0,0.0,0.0", "0,1,0.3,0.0"]
+    points = [[float(row.split(",")[2]), float(row.split(",")[3])] for row in rows[1:5]]
+    assert points == document["shapes"][0]["points"]
+
+
+def test_a_path_to_a_model_file_works_from_anywhere(project, tmp_path):
+    copy = tmp_path / "elsewhere.keras"
+    shutil.copy(project / "data/models/pointy/model.keras", copy)
+    result = shapegen(tmp_path, "sample", str(copy), "-n", "2")
+    shapes = json.loads(result.stdout)["shapes"]
+    assert shapes[0] == shapes[1]  # a point head is deterministic
+    info = info_lines(shapegen(tmp_path, "info", str(copy)).stdout)
+    assert info["variant"] == "none (a file outside this project's data/models)"
+    assert info["framing"].startswith("point (the chapter")
+    assert info["parameters"] == "172 (LSTM 5 units)"  # 4 x 5 x (2 + 5 + 1) + 5 x 2 + 2
+
+
+def test_png_draws_the_shapes_byte_stable(project, tmp_path):
+    for name in ("a.png", "b.png"):
+        result = shapegen(project, "sample", "tiny", "-n", "5", "--png", str(tmp_path / name))
+        assert result.returncode == 0, result.stderr
+    assert (tmp_path / "a.png").read_bytes()[:8] == PNG_SIGNATURE
+    assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
+
+
+def test_info_describes_the_model_and_its_metrics(project):
+    result = shapegen(project, "info", "tiny")
+    assert result.returncode == 0, result.stderr
+    info = info_lines(result.stdout)
+    assert info["model"] == "data/models/tiny/model.keras"
+    assert info["variant"] == "tiny"
+    assert info["framing"].startswith("sequence")
+    assert info["head"].startswith("mixture of 2 Gaussians, truncated to the unit square")
+    assert info["updates trained"] == "0"
+    assert info["metrics"] == "data/metrics/tiny.json"
+    assert (info["heldout_mae"], info["by_step.first"]) == ("0.25", "0.5")
+    pointy = info_lines(shapegen(project, "info", "pointy").stdout)
+    assert pointy["metrics"].startswith("not computed yet (data/metrics/pointy.json")
+
+
+@pytest.mark.parametrize("command", [(), ("sample",), ("info",)])
+def test_help_shows_an_example(project, command):
+    result = shapegen(project, *command, "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith(f"usage: {' '.join(['shapegen', *command])}")
+    assert ("examples:" in result.stdout) == bool(command)
+
+
+BAD = {
+    "unknown variant": (("sample", "tiney"), r"^error: tiney: no such model file, .*pointy, tiny$"),
+    "missing file": (("sample", "gone.keras"), r"^error: gone\.keras: model file not found"),
+    "not a model": (("sample", "notes.keras"), r"^error: notes\.keras: not a shapegen model file"),
+    "n zero": (("sample", "tiny", "-n", "0"), r"^error: -n: 0 is not a number of shapes"),
+    "n negative": (("sample", "tiny", "-n", "-3"), r"^error: -n: -3 is not a number of shapes"),
+    "n not whole": (("sample", "tiny", "-n", "2.5"), r"^error: -n: '2\.5' is not a number"),
+    "n too many": (("sample", "tiny", "-n", "10000001"), r"^error: -n: 10000001 shapes; expected"),
+    "seed negative": (("sample", "tiny", "--seed", "-1"), r"^error: --seed: -1; expected"),
+    "seed text": (("sample", "tiny", "--seed", "x"), r"^error: --seed: 'x' is not a number"),
+    "temperature 0": (("sample", "tiny", "--temperature", "0"), r"^error: --temperature: 0\.0"),
+    "temperature nan": (("sample", "tiny", "--temperature", "nan"), r"^error: --temperature: nan"),
+    "temperature inf": (("sample", "tiny", "--temperature", "inf"), r"^error: --temperature: inf"),
+    "temperature text": (
+        ("sample", "tiny", "--temperature", "hot"),
+        r"^error: --temperature: 'hot'",
+    ),
+    "given outside": (
+        ("sample", "tiny", "--given", "0,0", "--given", "1.2,0"),
+        r"^error: --given: point 2 \(1\.2, 0\.0\) lies outside the unit square",
+    ),
+    "given malformed": (("sample", "tiny", "--given", "0.3"), r"^error: --given: '0\.3' is not a"),
+    "given three numbers": (("sample", "tiny", "--given", "0,0,0"), r"^error: --given: '0,0,0'"),
+    "given too many": (
+        ("sample", "tiny", *["--given", "0,0"] * 5),
+        r"^error: --given: 5 points; a shape of this model has 4, so expected 1 to 4$",
+    ),
+    "png folder missing": (
+        ("sample", "tiny", "--png", "no/such/folder/x.png"),
+        r"^error: --png: no/such/folder/x\.png: folder no/such/folder does not exist",
+    ),
+    "png is a folder": (("sample", "tiny", "--png", "data"), r"^error: --png: data is a folder"),
+    "bad format": (("sample", "tiny", "--format", "xml"), r"^error: shapegen sample: argument"),
+    "no command": ((), r"^error: shapegen: the following arguments are required: COMMAND"),
+    "unknown command": (("draw",), r"^error: shapegen: argument COMMAND: invalid choice"),
+    "info of nothing": (("info", "nothing"), r"^error: nothing: no such model file"),
+}
+
+
+@pytest.mark.parametrize("case", BAD, ids=list(BAD))
+def test_a_bad_argument_is_one_line_and_exit_status_2(project, case):
+    (project / "notes.keras").write_text("my notes")
+    args, expected = BAD[case]
+    before = sorted(path for path in project.rglob("*"))
+    result = shapegen(project, *args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    assert re.search(expected, lines[0]), lines[0]
+    assert sorted(path for path in project.rglob("*")) == before
