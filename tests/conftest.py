@@ -26,6 +26,7 @@ def small_params_raw(default_params_raw) -> dict:
     """The committed params scaled down so a whole pipeline runs in seconds (copy to change)."""
     raw = copy.deepcopy(default_params_raw)
     raw["dataset"].update(n_train=300, n_test=200)
+    raw["shapes"].update(n_train=300, n_test=200)
     raw["evaluate"]["n_generated"] = 500
     raw["gallery"].update(train_grid_rows=2, train_grid_cols=3)
     for variant in raw["variants"].values():

@@ -72,6 +72,16 @@ def test_a_missing_key_is_named(default_params_raw):
             r"jit_compile is 1; expected true or false",
         ),
         (("variants", "book", "model", "units"), 0, r"units is 0; expected an integer >= 1"),
+        (
+            ("shapes", "family_weights", "regular_polygon"),
+            -1.0,
+            r"shapes\.family_weights\.regular_polygon is -1\.0; expected a number >= 0$",
+        ),
+        (
+            ("shapes", "family_weights"),
+            {"rectangle": 0.0, "rotated_rectangle": 0.0, "regular_polygon": 0.0},
+            r"shapes\.family_weights is .*; expected at least one weight > 0$",
+        ),
         (("variants", "book", "train", "checkpoints"), [100, 50], "strictly increasing"),
         (("variants", "book", "train", "checkpoints"), [100, 30000], r"<= dataset\.n_train"),
     ],
@@ -100,7 +110,10 @@ def test_a_wrong_value_names_key_value_and_expectation(default_params_raw, keys,
             ("variants", "book", "model", "learning_rate"),
             r"did you mean variants\.book\.train\.learning_rate\?$",
         ),
-        (("gallery", "n_test"), r"gallery\.n_test: unknown key; did you mean dataset\.n_test\?$"),
+        (
+            ("gallery", "family_weights"),
+            r"gallery\.family_weights: unknown key; did you mean shapes\.family_weights\?$",
+        ),
         # nothing near: the section's keys
         (
             ("dataset", "colour"),
@@ -146,8 +159,8 @@ def test_yes_is_not_a_boolean(tmp_path, repo_root):
 
 
 def test_a_key_given_twice_is_refused(tmp_path, repo_root):
-    text = _committed_text_with(repo_root, "  n_test: 5000", "  n_test: 5000\n  n_test: 10")
-    with pytest.raises(InputError, match=r"key n_test appears twice in one mapping \(line \d+\)"):
+    text = _committed_text_with(repo_root, "  n_train: 25000", "  n_train: 25000\n  n_train: 10")
+    with pytest.raises(InputError, match=r"key n_train appears twice in one mapping \(line \d+\)"):
         _load_text(tmp_path, text)
 
 

@@ -44,6 +44,25 @@ class DatasetParams:
 
 
 @dataclasses.dataclass(frozen=True)
+class FamilyWeights:
+    """Relative weights of the shape families (shapegen/families.py), normalised when drawn."""
+
+    rectangle: float = dataclasses.field(metadata=_at_least(0))
+    rotated_rectangle: float = dataclasses.field(metadata=_at_least(0))
+    regular_polygon: float = dataclasses.field(metadata=_at_least(0))
+
+
+@dataclasses.dataclass(frozen=True)
+class ShapesParams:
+    """How the shapes dataset is drawn: three families of 3 to 8 points."""
+
+    seed: int = dataclasses.field(metadata=_at_least(0))
+    n_train: int = dataclasses.field(metadata=_at_least(1))
+    n_test: int = dataclasses.field(metadata=_at_least(1))
+    family_weights: FamilyWeights
+
+
+@dataclasses.dataclass(frozen=True)
 class MixtureParams:
     """A mixture density head (shapegen/mixture.py)."""
 
@@ -129,6 +148,7 @@ class Params:
     """The whole of params.yaml."""
 
     dataset: DatasetParams
+    shapes: ShapesParams
     gallery: GalleryParams
     evaluate: EvaluateParams
     variants: dict[str, VariantParams]
@@ -412,6 +432,7 @@ def _schema(kind: Any, metadata: typing.Mapping[str, Any] | None = None) -> dict
 BYTES_PER_RECTANGLE = 256
 BYTES_PER_UPDATE = 16
 BYTES_PER_GENERATED_SHAPE = 512
+BYTES_PER_FAMILY_SHAPE = 1024  # 8 points, their length, family and 8 parameters, in float64
 
 
 def _memory_bytes() -> int:
@@ -426,6 +447,8 @@ def _check_memory(params: Params, source: str) -> None:
         "dataset.n_train": params.dataset.n_train
         * (BYTES_PER_RECTANGLE + most_passes * BYTES_PER_UPDATE),
         "dataset.n_test": params.dataset.n_test * BYTES_PER_RECTANGLE,
+        "shapes.n_train": params.shapes.n_train * BYTES_PER_FAMILY_SHAPE,
+        "shapes.n_test": params.shapes.n_test * BYTES_PER_FAMILY_SHAPE,
         "evaluate.n_generated": params.evaluate.n_generated * BYTES_PER_GENERATED_SHAPE,
         "evaluate.n_primed_per_width": params.evaluate.n_primed_per_width
         * len(params.evaluate.primed_widths)
@@ -447,6 +470,9 @@ def _check_memory(params: Params, source: str) -> None:
 
 def _check_cross_fields(params: Params, source: str) -> None:
     _check_memory(params, source)
+    weights = dataclasses.asdict(params.shapes.family_weights)
+    if sum(weights.values()) <= 0:
+        _fail(source, "shapes.family_weights", weights, "at least one weight > 0")
     for name, variant in params.variants.items():
         key = f"variants.{name}.train.checkpoints"
         checkpoints = variant.train.checkpoints

@@ -7,6 +7,7 @@ DATA = Path("data")
 # validates params.yaml before it deletes any stage's outputs. Its bytes never change.
 PARAMS_CHECK_FILE = DATA / "params_checked.txt"
 DATASET_FILE = DATA / "rectangles.h5"
+SHAPES_FILE = DATA / "shapes.h5"
 GALLERY_DIR = DATA / "gallery"
 TRAINING_GRID_FILE = GALLERY_DIR / "training_rectangles.png"
 MODELS_DIR = DATA / "models"

@@ -1,0 +1,26 @@
+"""Stage shapes: draw the train and test shapes of three families into data/shapes.h5."""
+
+import dataclasses
+
+import numpy as np
+
+from shapegen import paths
+from shapegen.config import load_params
+from shapegen.shapes_dataset import make_shapes, write_shapes
+from shapegen.stage import run_stage
+
+
+def main() -> None:
+    params = load_params().shapes
+    weights = np.array(list(dataclasses.asdict(params.family_weights).values()))
+    splits = make_shapes(params.seed, params.n_train, params.n_test, weights)
+    write_shapes(paths.SHAPES_FILE, splits, params.seed, weights)
+    counts = np.bincount(splits["train"].families, minlength=len(weights))
+    print(
+        f"wrote {paths.SHAPES_FILE}: {params.n_train} train ({', '.join(map(str, counts))} by "
+        f"family), {params.n_test} test shapes"
+    )
+
+
+if __name__ == "__main__":
+    run_stage(main)

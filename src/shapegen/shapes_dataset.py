@@ -1,0 +1,164 @@
+"""The HDF5 shapes dataset (data/shapes.h5): three families of 3 to 8 points.
+
+Layout: for each split (`train`, `test`), four datasets at the root, named
+`<split>_<array>`: `points` float64 (n, MAX_POINTS, 2) zero-padded after each shape's
+length, `lengths` uint8 (n,), `families` uint8 (n,) indexing the root attribute
+`families`, and `parameters` float64 (n, len(PARAMETERS)), NaN where a family has no such
+parameter (root attribute `parameters` names the columns). Root attributes also give the
+format version, the seed and the family weights. No groups: HDF5 stamps a group with its
+creation time, and the same contents must give the same bytes. Reading checks every shape
+against its parameters: a file that reads is a file of family members.
+"""
+
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+from shapegen.errors import InputError
+from shapegen.families import (
+    FAMILIES,
+    MAX_POINTS,
+    PARAMETERS,
+    ShapeBatch,
+    draw_shapes,
+    parameter_problems,
+    shape_points,
+)
+from shapegen.files import atomic_path
+
+FORMAT_VERSION = 1
+SPLITS = ("train", "test")
+ARRAYS = {  # name: (dtype, shape after n)
+    "points": (np.float64, (MAX_POINTS, 2)),
+    "lengths": (np.uint8, ()),
+    "families": (np.uint8, ()),
+    "parameters": (np.float64, (len(PARAMETERS),)),
+}
+# Points are recomputed from the stored parameters on read; libm's sin and cos may
+# differ in the last bit between platforms.
+POINT_TOLERANCE = 1e-9
+
+
+def make_shapes(seed: int, n_train: int, n_test: int, weights: np.ndarray) -> dict[str, ShapeBatch]:
+    """Both splits from one seed, each from its own stream: the test split does not
+    change with n_train, and the first k training shapes not with n_train either."""
+    streams = np.random.SeedSequence(seed).spawn(len(SPLITS))
+    counts = {"train": n_train, "test": n_test}
+    return {
+        split: draw_shapes(np.random.default_rng(stream), counts[split], weights)
+        for split, stream in zip(SPLITS, streams, strict=True)
+    }
+
+
+def write_shapes(
+    path: str | Path, splits: dict[str, ShapeBatch], seed: int, weights: np.ndarray
+) -> None:
+    """Write the splits atomically, byte-identical for identical contents."""
+    with atomic_path(path) as temporary, h5py.File(temporary, "w") as file:
+        file.attrs["format_version"] = FORMAT_VERSION
+        file.attrs["seed"] = seed
+        file.attrs["families"] = ",".join(FAMILIES)
+        file.attrs["parameters"] = ",".join(PARAMETERS)
+        file.attrs["family_weights"] = np.asarray(weights, dtype=np.float64)
+        for split in SPLITS:
+            for name, (dtype, _) in ARRAYS.items():
+                # track_times=False: no creation time in the file, so bytes are stable.
+                file.create_dataset(
+                    f"{split}_{name}",
+                    data=getattr(splits[split], name).astype(dtype),
+                    track_times=False,
+                )
+
+
+def read_shapes(path: str | Path) -> dict[str, ShapeBatch]:
+    """Read and check both splits; InputError naming the file and the problem."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: file not found (run `dvc repro` to build the shapes)")
+    try:
+        with h5py.File(path, "r") as file:
+            _check_header(path, file)
+            return {split: _read_split(path, file, split) for split in SPLITS}
+    except InputError:
+        raise
+    except (OSError, KeyError, ValueError, TypeError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise InputError(f"{path}: not a readable HDF5 shapes file ({reason})") from None
+
+
+def _check_header(path: Path, file: h5py.File) -> None:
+    if "format_version" not in file.attrs:
+        raise InputError(f"{path}: no format_version attribute; expected a shapegen shapes file")
+    version = int(file.attrs["format_version"])
+    if version > FORMAT_VERSION:
+        raise InputError(
+            f"{path}: format_version is {version}; this code reads versions up to "
+            f"{FORMAT_VERSION} (update shapegen or rebuild the shapes)"
+        )
+    for name, expected in (("families", FAMILIES), ("parameters", PARAMETERS)):
+        found = str(file.attrs.get(name, ""))
+        if found != ",".join(expected):
+            raise InputError(
+                f"{path}: {name} attribute is {found!r}; expected {','.join(expected)}"
+            )
+
+
+def _read_split(path: Path, file: h5py.File, split: str) -> ShapeBatch:
+    arrays = {}
+    for name, (dtype, shape) in ARRAYS.items():
+        where = f"'{split}_{name}'"
+        node = file.get(f"{split}_{name}")
+        if not isinstance(node, h5py.Dataset):
+            expected = ", ".join(f"{split}_{array}" for array in ARRAYS)
+            raise InputError(f"{path}: no {where} dataset; expected {expected}")
+        if node.shape[1:] != shape or node.dtype != dtype:
+            expected = ", ".join(["n", *map(str, shape)])
+            raise InputError(
+                f"{path}: {where} is {node.dtype} of shape {node.shape}; expected "
+                f"{np.dtype(dtype)} of shape ({expected})"
+            )
+        arrays[name] = node[()]
+    counts = {array.shape[0] for array in arrays.values()}
+    if len(counts) != 1 or 0 in counts:
+        raise InputError(
+            f"{path}: '{split}' arrays hold {sorted(counts)} rows; expected the same n >= 1"
+        )
+    batch = ShapeBatch(**arrays)
+    _check_members(path, split, batch)
+    return batch
+
+
+def _check_members(path: Path, split: str, batch: ShapeBatch) -> None:
+    """Every row is a member of its family: its parameters in range, its points theirs."""
+    families = batch.families.astype(np.int64)
+    unknown = families >= len(FAMILIES)
+    if unknown.any():
+        row = int(np.argmax(unknown))
+        raise InputError(
+            f"{path}: '{split}' row {row} has family {families[row]}; expected 0 to "
+            f"{len(FAMILIES) - 1} ({', '.join(FAMILIES)})"
+        )
+    problems = parameter_problems(families, batch.parameters)
+    row = next((row for row, problem in enumerate(problems) if problem), None)
+    if row is not None:
+        raise InputError(
+            f"{path}: '{split}' row {row} ({FAMILIES[families[row]]}) has {problems[row]} "
+            f"({_named(batch.parameters[row])}); expected a member of its family"
+        )
+    points, lengths = shape_points(families, batch.parameters)
+    off = (lengths != batch.lengths) | np.any(
+        np.abs(points - batch.points) > POINT_TOLERANCE, axis=(1, 2)
+    )
+    if off.any():
+        row = int(np.argmax(off))
+        raise InputError(
+            f"{path}: '{split}' row {row} is not the {FAMILIES[families[row]]} of its "
+            f"parameters ({_named(batch.parameters[row])}); expected its {lengths[row]} "
+            "points, zero-padded"
+        )
+
+
+def _named(row: np.ndarray) -> str:
+    values = zip(PARAMETERS, row, strict=True)
+    return ", ".join(f"{name} {value:.6g}" for name, value in values if not np.isnan(value))

@@ -1,0 +1,125 @@
+import time
+
+import h5py
+import numpy as np
+import pytest
+
+from shapegen.errors import InputError
+from shapegen.families import PARAMETERS, REGULAR_POLYGON
+from shapegen.shapes_dataset import FORMAT_VERSION, make_shapes, read_shapes, write_shapes
+
+WEIGHTS = np.ones(3)
+
+
+def write(path, seed=5, n_train=300, n_test=100, weights=WEIGHTS):
+    write_shapes(path, make_shapes(seed, n_train, n_test, weights), seed, weights)
+
+
+def test_the_same_params_give_the_same_bytes_and_a_round_trip(tmp_path):
+    write(tmp_path / "a.h5")
+    time.sleep(1.1)  # HDF5 would stamp objects with times in whole seconds
+    write(tmp_path / "b.h5")
+    assert (tmp_path / "a.h5").read_bytes() == (tmp_path / "b.h5").read_bytes()
+    made = make_shapes(5, 300, 100, WEIGHTS)
+    read = read_shapes(tmp_path / "a.h5")
+    for split in ("train", "test"):
+        for name in ("points", "lengths", "families", "parameters"):
+            np.testing.assert_array_equal(getattr(read[split], name), getattr(made[split], name))
+    with h5py.File(tmp_path / "a.h5") as file:
+        assert file.attrs["format_version"] == FORMAT_VERSION
+        assert file.attrs["families"] == "rectangle,rotated_rectangle,regular_polygon"
+
+
+def test_the_test_split_does_not_depend_on_n_train_and_seeds_differ():
+    small, large = make_shapes(5, 10, 50, WEIGHTS), make_shapes(5, 500, 50, WEIGHTS)
+    np.testing.assert_array_equal(small["test"].points, large["test"].points)
+    np.testing.assert_array_equal(small["train"].points, large["train"].points[:10])
+    other = make_shapes(6, 10, 50, WEIGHTS)
+    assert not np.array_equal(small["test"].points, other["test"].points)
+
+
+def edit(path, change):
+    with h5py.File(path, "r+") as file:
+        change(file)
+
+
+def set_row(name, row, column, value):
+    def change(file):
+        data = file[f"train_{name}"][()]
+        data[(row, *column)] = value
+        del file[f"train_{name}"]
+        file.create_dataset(f"train_{name}", data=data)
+
+    return change
+
+
+def first_polygon(path) -> int:
+    with h5py.File(path) as file:
+        return int(np.argmax(file["train_families"][()] == REGULAR_POLYGON))
+
+
+BAD = {
+    "not hdf5": (lambda path: path.write_text("no"), r"not a readable HDF5 shapes file"),
+    "newer format": (
+        lambda path: edit(path, lambda f: f.attrs.__setitem__("format_version", 9)),
+        r"format_version is 9; this code reads versions up to 1",
+    ),
+    "other families": (
+        lambda path: edit(path, lambda f: f.attrs.__setitem__("families", "a,b,c")),
+        r"families attribute is 'a,b,c'; expected rectangle,rotated_rectangle,regular_polygon",
+    ),
+    "missing array": (
+        lambda path: edit(path, lambda f: f.__delitem__("test_lengths")),
+        r"no 'test_lengths' dataset; expected test_points, test_lengths, test_families, ",
+    ),
+    "points as float32": (
+        lambda path: edit(
+            path,
+            lambda f: (
+                f.__delitem__("train_points"),
+                f.create_dataset("train_points", data=np.zeros((300, 8, 2), np.float32)),
+            ),
+        ),
+        r"'train_points' is float32 of shape \(300, 8, 2\); expected float64 of shape \(n, 8, 2\)",
+    ),
+    "a moved point": (
+        lambda path: edit(path, set_row("points", 7, (1, 0), 0.123)),
+        r"'train' row 7 is not the \w+ of its parameters",
+    ),
+    "family out of range": (
+        lambda path: edit(path, set_row("families", 2, (), 7)),
+        r"'train' row 2 has family 7; expected 0 to 2",
+    ),
+    "radius out of range": (
+        lambda path: edit(
+            path, set_row("parameters", first_polygon(path), (PARAMETERS.index("radius"),), 0.9)
+        ),
+        r"\(regular_polygon\) has radius outside \[0\.1, 0\.4\]",
+    ),
+    "fewer lengths": (
+        lambda path: edit(
+            path,
+            lambda f: (
+                f.__delitem__("train_lengths"),
+                f.create_dataset("train_lengths", data=np.full(5, 4, np.uint8)),
+            ),
+        ),
+        r"'train' arrays hold \[5, 300\] rows; expected the same n >= 1",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD, ids=list(BAD))
+def test_a_broken_file_is_one_clear_error(tmp_path, case):
+    path = tmp_path / "shapes.h5"
+    write(path)
+    breakage, message = BAD[case]
+    breakage(path)
+    with pytest.raises(InputError, match=message) as raised:
+        read_shapes(path)
+    assert str(raised.value).startswith(f"{path}: ") and "\n" not in str(raised.value)
+
+
+def test_a_missing_file_says_how_to_build_it(tmp_path):
+    with pytest.raises(InputError, match=r"shapes\.h5: file not found \(run `dvc repro`"):
+        read_shapes(tmp_path / "shapes.h5")
