@@ -1,8 +1,17 @@
 import numpy as np
 import pytest
 
+from shapegen.families import (
+    RECTANGLE,
+    REGULAR_POLYGON,
+    draw_shapes,
+    recognise,
+    shape_points,
+)
 from shapegen.geometry import frame_samples, random_rectangles, rectangles_from_sizes
 from shapegen.metrics import (
+    conditional_accuracy,
+    family_metrics,
     heldout_mae_floor,
     mae_by_step,
     moving_average,
@@ -97,3 +106,69 @@ def test_wasserstein_1_to_uniform_is_exact():
     assert wasserstein_1_to_uniform(samples) == pytest.approx(
         wasserstein_1(samples, fine), abs=1e-5
     )
+
+
+def recognised(batch):
+    return recognise(batch.points, batch.lengths, tolerance=0.02)
+
+
+def test_family_metrics_of_the_reference_against_itself_are_zero():
+    reference = recognised(draw_shapes(np.random.default_rng(0), 3000, np.ones(3)))
+    metrics = family_metrics(reference, reference)
+    assert metrics["invalid_fraction"] == 0 and metrics["family_tv"] == 0
+    assert metrics["sides_tv"] == 0
+    assert sum(metrics["family_share"].values()) == pytest.approx(1.0)
+    assert all(value == 0 for family in metrics["w1"].values() for value in family.values())
+    assert set(metrics["w1"]["regular_polygon"]) == {"radius", "centre_x", "centre_y", "rotation"}
+    assert set(metrics["w1"]["rotated_rectangle"]) == {"width", "height", "angle"}
+    # Rotated rectangles turned by a small angle count as rectangles, within the tolerance.
+    assert metrics["fit_error_p95"]["rectangle"] <= 0.02
+    assert metrics["fit_error_p95"]["rotated_rectangle"] < 1e-9
+    assert metrics["fit_error_p95"]["regular_polygon"] < 1e-9
+
+
+def test_family_metrics_see_invalid_shapes_shifted_sizes_and_missing_sides():
+    batch = draw_shapes(np.random.default_rng(1), 3000, np.ones(3))
+    reference = recognised(batch)
+    points = batch.points.copy()
+    polygons = batch.families == REGULAR_POLYGON
+    for row in np.flatnonzero(polygons):  # drawn the wrong way round: no family
+        length = batch.lengths[row]
+        points[row, :length] = points[row, :length][::-1]
+    rectangles = batch.families == RECTANGLE
+    wider = np.clip(batch.parameters[rectangles, 0] + 0.1, 0, 1)
+    points[rectangles, 1:3, 0] = wider[:, None]
+    generated = recognise(points, batch.lengths, tolerance=0.02)
+    metrics = family_metrics(generated, reference)
+    assert metrics["invalid_fraction"] == pytest.approx(polygons.mean())
+    # The polygons' share moved to the invalid category, and nothing else moved.
+    assert metrics["family_tv"] == pytest.approx(np.mean(reference.families == REGULAR_POLYGON))
+    assert metrics["fit_error_p95"]["regular_polygon"] is None
+    assert metrics["sides_tv"] is None and metrics["w1"]["regular_polygon"]["radius"] is None
+    # Each width moved by 0.1, except where the edge of [0, 1] stopped it.
+    assert 0.09 < metrics["w1"]["rectangle"]["width"] <= 0.1
+    assert metrics["w1"]["rectangle"]["height"] == pytest.approx(0, abs=1e-12)
+
+
+def test_angles_and_rotations_are_compared_as_fractions_of_their_ranges():
+    batch = draw_shapes(np.random.default_rng(2), 2000, np.array([0.0, 1.0, 1.0]))
+    reference = recognised(batch)
+    turned = batch.parameters.copy()
+    polygon_rows = batch.families == REGULAR_POLYGON
+    # Every rotation halved: U(0, 1/2) of its range (2 pi / sides) instead of U(0, 1),
+    # whatever the sides: a W1 of 1/4 as a fraction of the range.
+    turned[polygon_rows, 7] /= 2
+    points, lengths = shape_points(batch.families, turned)
+    metrics = family_metrics(recognise(points, lengths, 0.02), reference)
+    assert metrics["w1"]["regular_polygon"]["rotation"] == pytest.approx(0.25, abs=0.03)
+    assert metrics["w1"]["regular_polygon"]["radius"] == pytest.approx(0, abs=1e-9)
+
+
+def test_conditional_accuracy_is_per_requested_family():
+    requested = np.array([0, 0, 1, 1, 1, 2])
+    found = np.array([0, -1, 1, 1, 2, 2])
+    assert conditional_accuracy(requested, found) == {
+        "rectangle": 0.5,
+        "rotated_rectangle": pytest.approx(2 / 3),
+        "regular_polygon": 1.0,
+    }

@@ -19,11 +19,11 @@ from typing import Any
 from ruamel.yaml import YAML, YAMLError
 from ruamel.yaml.constructor import DuplicateKeyError
 
+from shapegen import paths
 from shapegen.errors import InputError
 
 PARAMS_FILE = "params.yaml"
 SCHEMA_FILE = "params.schema.json"
-VARIANT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def _at_least(minimum: float, exclusive: bool = False) -> dict[str, Any]:
@@ -233,7 +233,7 @@ def _parse(value: Any, kind: Any, key: str, source: str, metadata=None, valid_ke
             _fail(source, key, value, "a mapping of names to entries")
         parsed = {}
         for name, item in value.items():
-            if not isinstance(name, str) or not VARIANT_NAME.match(name):
+            if not isinstance(name, str) or not paths.VARIANT_NAME.match(name):
                 _fail(source, f"{key}.{name}", name, "a name of lowercase letters, digits and _")
             parsed[name] = _parse(item, item_kind, f"{key}.{name}", source, valid_keys=valid_keys)
         return parsed
@@ -408,7 +408,7 @@ def _schema(kind: Any, metadata: typing.Mapping[str, Any] | None = None) -> dict
         return {
             "type": "object",
             "minProperties": 1,
-            "propertyNames": {"pattern": VARIANT_NAME.pattern},
+            "propertyNames": {"pattern": paths.VARIANT_NAME.pattern},
             "additionalProperties": _schema(item_kind),
         }
     if origin is typing.Literal:

@@ -8,7 +8,6 @@ Nothing here imports TensorFlow.
 
 import dataclasses
 import math
-import re
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +20,6 @@ from shapegen.model_files import read_network
 from shapegen.network import Network, forward, initial_state, next_outputs
 
 MODEL_SUFFIX = ".keras"
-VARIANT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,7 +109,7 @@ def load_generator(model: str | Path) -> Generator:
 def model_path(model: str | Path) -> Path:
     """The file a model argument names: a .keras path as given, else a variant's model."""
     text = str(model)
-    if Path(text).is_file() or not VARIANT_NAME.match(text):
+    if Path(text).is_file() or not paths.VARIANT_NAME.match(text):
         return Path(text)
     path = paths.model_file(text)
     if not path.is_file():

@@ -2,6 +2,15 @@
 
 import numpy as np
 
+from shapegen.families import (
+    ANGLE_RANGE,
+    FAMILIES,
+    FAMILY_PARAMETERS,
+    INVALID,
+    PARAMETERS,
+    SIDES,
+    Recognition,
+)
 from shapegen.geometry import nearest_rectangle_sizes, rectangle_errors
 
 
@@ -105,3 +114,85 @@ def moving_average(values: np.ndarray, window: int) -> np.ndarray:
     counts = np.minimum(np.arange(1, sums.size + 1), window)
     lagged = np.concatenate([np.zeros(window), sums])[: sums.size]
     return (sums - lagged) / counts
+
+
+# --- shapes of several families (shapegen.families) ------------------------------------
+
+
+def _fraction_of_range(name: str, values: np.ndarray, sides: np.ndarray) -> np.ndarray:
+    """A parameter on a common scale: angles and rotations as fractions of their ranges."""
+    if name == "angle":
+        return values / (ANGLE_RANGE[1] - ANGLE_RANGE[0])
+    if name == "rotation":
+        return values * sides / (2 * np.pi)  # its range is [0, 2 pi / sides)
+    return values
+
+
+def total_variation(first: np.ndarray, second: np.ndarray, categories: np.ndarray) -> float:
+    """Total variation between the empirical distributions of two label arrays."""
+    shares = [
+        np.array([np.mean(labels == category) for category in categories])
+        for labels in (first, second)
+    ]
+    return float(0.5 * np.abs(shares[0] - shares[1]).sum())
+
+
+def family_metrics(generated: Recognition, reference: Recognition) -> dict:
+    """How far generated shapes are from the reference (the test split), both recognised.
+
+    invalid_fraction: shapes no family fits. family_share.<family> and family_tv: the
+    recognised families (INVALID a category of its own) against the reference's.
+    fit_error_p95.<family>: the RMS distance to the nearest member, over the shapes
+    recognised as that family. w1.<family>.<parameter>: Wasserstein-1 between the recovered
+    parameters and the reference's (angle and rotation as fractions of their ranges);
+    sides_tv: total variation of the polygons' numbers of sides. A figure with no
+    generated shape to measure is None (JSON null).
+    """
+    categories = np.array([*range(len(FAMILIES)), INVALID])
+    metrics: dict = {
+        "invalid_fraction": float(np.mean(generated.families == INVALID)),
+        "family_share": {
+            family: float(np.mean(generated.families == index))
+            for index, family in enumerate(FAMILIES)
+        },
+        "family_tv": total_variation(generated.families, reference.families, categories),
+        "fit_error_p95": {},
+        "w1": {},
+    }
+    sides_column = PARAMETERS.index("sides")
+    for index, family in enumerate(FAMILIES):
+        ours = generated.families == index
+        theirs = reference.families == index
+        errors = generated.fit_errors[ours]
+        metrics["fit_error_p95"][family] = float(np.percentile(errors, 95)) if errors.size else None
+        metrics["w1"][family] = {}
+        for name in FAMILY_PARAMETERS[family]:
+            if name == "sides":
+                continue
+            column = PARAMETERS.index(name)
+            values = [
+                _fraction_of_range(
+                    name, found.parameters[rows, column], found.parameters[rows, sides_column]
+                )
+                for found, rows in ((generated, ours), (reference, theirs))
+            ]
+            usable = values[0].size and values[1].size
+            metrics["w1"][family][name] = wasserstein_1(*values) if usable else None
+    polygon = FAMILIES.index("regular_polygon")
+    sides = [
+        found.parameters[found.families == polygon, sides_column]
+        for found in (generated, reference)
+    ]
+    all_sides = np.arange(SIDES[0], SIDES[1] + 1)
+    usable = sides[0].size and sides[1].size
+    metrics["sides_tv"] = total_variation(*sides, all_sides) if usable else None
+    return metrics
+
+
+def conditional_accuracy(requested: np.ndarray, recognised: np.ndarray) -> dict[str, float]:
+    """Per family: the share of shapes asked for as that family that are recognised as it."""
+    return {
+        family: float(np.mean(recognised[requested == index] == index))
+        for index, family in enumerate(FAMILIES)
+        if np.any(requested == index)
+    }

@@ -1,6 +1,10 @@
 """Where every pipeline output lives; dvc.yaml declares the same paths."""
 
+import re
 from pathlib import Path
+
+# A variant's name: a key under `variants` in params.yaml, and a folder name below.
+VARIANT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 DATA = Path("data")
 # Written by the check_params stage, which every other stage depends on, so that DVC
