@@ -60,17 +60,26 @@ def build_parser() -> argparse.ArgumentParser:
         description="Draw shapes from a trained shapegen model, or describe one.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sample = commands.add_parser(
+
+    def command(name: str, summary: str, description: str, examples: str):
+        # Each command takes MODEL first and shows its examples under --help.
+        added = commands.add_parser(
+            name,
+            help=summary,
+            description=description,
+            epilog=examples,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        added.add_argument("model", metavar="MODEL", help=MODEL_HELP)
+        return added
+
+    sample = command(
         "sample",
-        help="draw shapes (JSON or CSV on stdout)",
-        description=(
-            "Draw N shapes from a model, each fed its own points back, and print them. "
-            "The same arguments print the same bytes."
-        ),
-        epilog=SAMPLE_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "draw shapes (JSON or CSV on stdout)",
+        "Draw N shapes from a model, each fed its own points back, and print them. "
+        "The same arguments print the same bytes.",
+        SAMPLE_EXAMPLES,
     )
-    sample.add_argument("model", metavar="MODEL", help=MODEL_HELP)
     sample.add_argument("-n", default="1", metavar="N", help="shapes to draw (default 1)")
     sample.add_argument("--seed", default="0", metavar="S", help="random seed (default 0)")
     sample.add_argument(
@@ -88,17 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sample.add_argument("--format", choices=("json", "csv"), default="json")
     sample.add_argument("--png", metavar="FILE", help="also draw the shapes as a grid to FILE")
-    info = commands.add_parser(
+    command(
         "info",
-        help="what a model is and how it scored",
-        description=(
-            "Print a model's variant, framing, head, parameter count, updates trained and the "
-            "pipeline's metrics of it, where computed."
-        ),
-        epilog=INFO_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "what a model is and how it scored",
+        "Print a model's variant, framing, head, parameter count, updates trained and the "
+        "pipeline's metrics of it, where computed.",
+        INFO_EXAMPLES,
     )
-    info.add_argument("model", metavar="MODEL", help=MODEL_HELP)
     return parser
 
 

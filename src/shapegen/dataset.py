@@ -20,6 +20,7 @@ from shapegen.geometry import (
     is_rectangle,
     random_rectangles,
 )
+from shapegen.hdf5_files import read_versioned
 
 FORMAT_VERSION = 1
 SPLITS = ("train", "test")
@@ -62,30 +63,12 @@ def write_dataset(path: str | Path, dataset: Dataset) -> None:
 def read_dataset(path: str | Path) -> Dataset:
     """Read and check the dataset; raise InputError naming the file and the problem."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: file not found (run `dvc repro` to build the dataset)")
-    try:
-        with h5py.File(path, "r") as file:
-            _check_version(path, file)
-            seed = int(file.attrs.get("seed", -1))
-            splits = {split: _read_split(path, file, split) for split in SPLITS}
-    except InputError:
-        raise
-    except (OSError, KeyError, ValueError, TypeError) as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise InputError(f"{path}: not a readable HDF5 rectangles file ({reason})") from None
-    return Dataset(train=splits["train"], test=splits["test"], seed=seed)
 
+    def read(file: h5py.File) -> Dataset:
+        splits = {split: _read_split(path, file, split) for split in SPLITS}
+        return Dataset(**splits, seed=int(file.attrs.get("seed", -1)))
 
-def _check_version(path: Path, file: h5py.File) -> None:
-    if "format_version" not in file.attrs:
-        raise InputError(f"{path}: no format_version attribute; expected a shapegen dataset")
-    version = int(file.attrs["format_version"])
-    if version > FORMAT_VERSION:
-        raise InputError(
-            f"{path}: format_version is {version}; this code reads versions up to "
-            f"{FORMAT_VERSION} (update shapegen or rebuild the dataset)"
-        )
+    return read_versioned(path, "rectangles", FORMAT_VERSION, read)
 
 
 def _read_split(path: Path, file: h5py.File, split: str) -> np.ndarray:

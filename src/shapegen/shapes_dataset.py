@@ -26,6 +26,7 @@ from shapegen.families import (
     shape_points,
 )
 from shapegen.files import atomic_path
+from shapegen.hdf5_files import read_versioned
 
 FORMAT_VERSION = 1
 SPLITS = ("train", "test")
@@ -74,34 +75,17 @@ def write_shapes(
 def read_shapes(path: str | Path) -> dict[str, ShapeBatch]:
     """Read and check both splits; InputError naming the file and the problem."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: file not found (run `dvc repro` to build the shapes)")
-    try:
-        with h5py.File(path, "r") as file:
-            _check_header(path, file)
-            return {split: _read_split(path, file, split) for split in SPLITS}
-    except InputError:
-        raise
-    except (OSError, KeyError, ValueError, TypeError) as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise InputError(f"{path}: not a readable HDF5 shapes file ({reason})") from None
 
+    def read(file: h5py.File) -> dict[str, ShapeBatch]:
+        for name, expected in (("families", FAMILIES), ("parameters", PARAMETERS)):
+            found = str(file.attrs.get(name, ""))
+            if found != ",".join(expected):
+                raise InputError(
+                    f"{path}: {name} attribute is {found!r}; expected {','.join(expected)}"
+                )
+        return {split: _read_split(path, file, split) for split in SPLITS}
 
-def _check_header(path: Path, file: h5py.File) -> None:
-    if "format_version" not in file.attrs:
-        raise InputError(f"{path}: no format_version attribute; expected a shapegen shapes file")
-    version = int(file.attrs["format_version"])
-    if version > FORMAT_VERSION:
-        raise InputError(
-            f"{path}: format_version is {version}; this code reads versions up to "
-            f"{FORMAT_VERSION} (update shapegen or rebuild the shapes)"
-        )
-    for name, expected in (("families", FAMILIES), ("parameters", PARAMETERS)):
-        found = str(file.attrs.get(name, ""))
-        if found != ",".join(expected):
-            raise InputError(
-                f"{path}: {name} attribute is {found!r}; expected {','.join(expected)}"
-            )
+    return read_versioned(path, "shapes", FORMAT_VERSION, read)
 
 
 def _read_split(path: Path, file: h5py.File, split: str) -> ShapeBatch:
