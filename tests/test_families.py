@@ -12,6 +12,7 @@ from shapegen.families import (
     REGULAR_POLYGON,
     ROTATED_RECTANGLE,
     draw_shapes,
+    parameter_label,
     parameter_problems,
     polygon_points,
     recognise,
@@ -165,3 +166,10 @@ def test_parameter_problems_name_the_first_problem():
     assert problems[rectangle] == "width outside [0, 1]"
     assert problems[polygon] == "a value for angle (expected NaN)"
     assert sum(bool(problem) for problem in problems) == 2
+
+
+def test_a_parameter_label_is_short():
+    recognition = recognise(*padded(ROTATED, TRIANGLE), TOLERANCE)
+    found = zip(recognition.families, recognition.parameters, strict=True)
+    labels = [parameter_label(family, parameters) for family, parameters in found]
+    assert labels == ["w=0.40 h=0.20 t=0.70", "n=3 r=0.30"]

@@ -2,7 +2,12 @@ import numpy as np
 
 from shapegen.files import write_figure
 from shapegen.geometry import random_rectangles
-from shapegen.plotting import checkpoint_figure, nearest_rectangle_figure, rectangle_grid_figure
+from shapegen.plotting import (
+    checkpoint_figure,
+    nearest_rectangle_figure,
+    rectangle_grid_figure,
+    shape_grid_figure,
+)
 
 
 def test_the_grid_has_one_labelled_cell_per_rectangle_and_does_not_mutate_them():
@@ -34,3 +39,16 @@ def test_pngs_are_byte_stable(tmp_path):
         write_figure(path, nearest_rectangle_figure(shape, 0.0, panel_inches=1.5), dpi=60)
     assert paths[0].read_bytes() == paths[1].read_bytes()
     assert paths[0].read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_shape_grid_takes_shapes_of_any_length_and_leaves_empty_cells_empty():
+    triangle = np.array([[0.2, 0.2], [0.8, 0.2], [0.5, 0.7]])
+    octagon = 0.5 + 0.3 * np.stack(
+        [np.cos(np.arange(8) * np.pi / 4), np.sin(np.arange(8) * np.pi / 4)], axis=1
+    )
+    shapes = [triangle, np.zeros((0, 2)), octagon]
+    figure = shape_grid_figure(shapes, ["three", "", "eight"], 1, 3, 1.0, "shapes")
+    (axes,) = figure.axes
+    assert [text.get_text() for text in axes.texts] == ["three", "eight"]
+    assert len(axes.patches) == 2 * 2  # two cells, each with its square and its shape
+    assert len(axes.patches[-1].get_xy()) in (8, 9)  # matplotlib may repeat the first vertex

@@ -132,6 +132,30 @@ def _range_text(low, high) -> str:
     return f"[{low:g}, {high:g}]"
 
 
+# Short names of the parameters in figure labels.
+_LABELS = {
+    "width": "w",
+    "height": "h",
+    "angle": "t",
+    "sides": "n",
+    "radius": "r",
+    "centre_x": "cx",
+    "centre_y": "cy",
+    "rotation": "p",
+}
+
+
+def parameter_label(family: int, parameters: np.ndarray) -> str:
+    """One shape's parameters in a few characters: `w=0.31 h=0.22 t=0.61`, `n=5 r=0.23`."""
+    names = FAMILY_PARAMETERS[FAMILIES[family]]
+    shown = [name for name in names if name not in ("centre_x", "centre_y", "rotation")]
+    values = {name: parameters[PARAMETERS.index(name)] for name in shown}
+    return " ".join(
+        f"{_LABELS[name]}={value:.0f}" if name == "sides" else f"{_LABELS[name]}={value:.2f}"
+        for name, value in values.items()
+    )
+
+
 def _scaled(u: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
     return bounds[0] + u * (bounds[1] - bounds[0])
 

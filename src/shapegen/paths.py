@@ -14,6 +14,7 @@ DATASET_FILE = DATA / "rectangles.h5"
 SHAPES_FILE = DATA / "shapes.h5"
 GALLERY_DIR = DATA / "gallery"
 TRAINING_GRID_FILE = GALLERY_DIR / "training_rectangles.png"
+TRAINING_SHAPES_FILE = GALLERY_DIR / "training_shapes.png"
 MODELS_DIR = DATA / "models"
 MODEL_FILE_NAME = "model.keras"
 

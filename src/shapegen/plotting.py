@@ -4,7 +4,7 @@ Drawing never mutates its inputs (the chapter's plot_rectangle appended to its
 argument, so drawing one list twice broke it).
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -56,27 +56,46 @@ def _frame(axes: Axes, title: str) -> None:
 def rectangle_grid_figure(
     rectangles: np.ndarray, rows: int, cols: int, panel_inches: float, title: str
 ) -> Figure:
-    """A rows x cols contact sheet of shapes, each in its own unit-square cell (figure 11.3).
+    """A rows x cols contact sheet of rectangles (figure 11.3), each labelled with the size
+    of its nearest rectangle."""
+    widths, heights = nearest_rectangle_sizes(rectangles)
+    labels = [
+        f"#{index}: w={width:.2f} h={height:.2f}"
+        for index, (width, height) in enumerate(zip(widths, heights, strict=True))
+    ]
+    return shape_grid_figure(list(rectangles), labels, rows, cols, panel_inches, title)
+
+
+def shape_grid_figure(
+    shapes: Sequence[np.ndarray],
+    labels: Sequence[str],
+    rows: int,
+    cols: int,
+    panel_inches: float,
+    title: str,
+) -> Figure:
+    """A rows x cols contact sheet of shapes (k, 2) of any length, each in its own
+    unit-square cell under its label, filled row by row (a shape of no points: an empty cell).
 
     All cells share one Axes, each shape shifted into its cell: one Axes renders many
-    times faster than rows x cols of them. Every cell shows the unit square and the
-    shape's nearest-rectangle size.
+    times faster than rows x cols of them.
     """
     figure = fixed_figure(cols * panel_inches, rows * panel_inches + 0.7, top=0.6)
     figure.subplots_adjust(left=0.02, right=0.98, bottom=0.02)
     figure.suptitle(title)
     axes = figure.subplots()
     span = AXIS_LIMITS[1] - AXIS_LIMITS[0] + GRID_GAP
-    widths, heights = nearest_rectangle_sizes(rectangles)
-    for index in range(min(rectangles.shape[0], rows * cols)):
+    for index in range(min(len(shapes), rows * cols)):
+        if len(shapes[index]) == 0:  # an empty cell
+            continue
         row, col = divmod(index, cols)
         offset = np.array([col * span, (rows - 1 - row) * span])
         axes.add_patch(Polygon(UNIT_SQUARE + offset, closed=True, **CELL_STYLE))
-        draw_shape(axes, rectangles[index] + offset, **SHAPE_STYLE)
+        draw_shape(axes, np.asarray(shapes[index]) + offset, **SHAPE_STYLE)
         axes.text(
             offset[0] + 0.5,
             offset[1] + AXIS_LIMITS[1],
-            f"#{index}: w={widths[index]:.2f} h={heights[index]:.2f}",
+            labels[index],
             fontsize=8,
             horizontalalignment="center",
             verticalalignment="bottom",

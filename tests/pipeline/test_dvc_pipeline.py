@@ -25,6 +25,8 @@ def test_repro_leaves_every_output(repo, small_params_raw):
     variants = small_params_raw["variants"]
     assert (repo / "data/rectangles.h5").is_file()
     assert (repo / "data/gallery/training_rectangles.png").is_file()
+    assert (repo / "data/shapes.h5").is_file()
+    assert (repo / "data/gallery/training_shapes.png").is_file()
     for variant, params in variants.items():
         assert (repo / f"data/models/{variant}/model.keras").is_file()
         for updates in params["train"]["checkpoints"]:
