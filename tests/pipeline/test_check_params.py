@@ -236,7 +236,13 @@ def stages_run(result) -> set[str]:
         (
             ("gallery", "dpi"),
             90,
-            {"check_params", "dataset_gallery", "gallery@book", "gallery@mixture"},
+            {
+                "check_params",
+                "dataset_gallery",
+                "shapes_gallery",
+                "gallery@book",
+                "gallery@mixture",
+            },
         ),
         (("evaluate", "seed"), 5, {"check_params", "evaluate@book", "evaluate@mixture"}),
     ],
