@@ -239,7 +239,6 @@ def stages_run(result) -> set[str]:
             {
                 "check_params",
                 "dataset_gallery",
-                "shapes_gallery",
                 "gallery@book",
                 "gallery@mixture",
             },
