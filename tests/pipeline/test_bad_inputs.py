@@ -29,7 +29,14 @@ GALLERY_BOOK = ["pipeline/gallery.py", "book"]
 def template(tmp_path_factory, repo_root, small_params_raw) -> Path:
     """A project with small params whose stages have all run once for the book variant."""
     repo = copy_project(repo_root, tmp_path_factory.mktemp("template"), small_params_raw)
-    for stage in (MAKE_DATASET, PLOT_DATASET, ["pipeline/train.py", "book"], EVALUATE_BOOK):
+    stages = (
+        MAKE_DATASET,
+        ["pipeline/make_shapes.py"],
+        PLOT_DATASET,
+        ["pipeline/train.py", "book"],
+        EVALUATE_BOOK,
+    )
+    for stage in stages:
         run([sys.executable, *stage], repo)
     return repo
 
