@@ -503,7 +503,7 @@ def _check_cross_fields(params: Params, source: str) -> None:
 
 
 def expected_model_kind(params: VariantParams) -> dict:
-    """The variant's model as shapegen.model_files.model_kind describes a loaded one."""
+    """The variant's model as shapegen.network.Network.kind describes a trained one."""
     kind = {"framing": params.model.framing, "head": params.model.head, "units": params.model.units}
     if params.model.mixture is not None:
         kind["n_components"] = params.model.mixture.n_components

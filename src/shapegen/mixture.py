@@ -81,13 +81,9 @@ def truncated_mass(means, scales, ops=NUMPY_OPS):
     Phi(b) - Phi(a) of two numbers near 1 cancels (a mean below 0 with a small scale);
     the same mass as Phi(-a) - Phi(-b) is a difference of small numbers, which does not.
     """
-
-    def cdf(x):
-        # erfc, not 1 + erf: in the lower tail 1 + erf cancels to 0 long before the CDF does.
-        return 0.5 * ops.erfc(-x / math.sqrt(2.0))
-
-    upper = cdf((1.0 - means) / scales) - cdf(-means / scales)
-    lower = cdf(means / scales) - cdf((means - 1.0) / scales)
+    erfc = ops.erfc
+    upper = normal_cdf((1.0 - means) / scales, erfc) - normal_cdf(-means / scales, erfc)
+    lower = normal_cdf(means / scales, erfc) - normal_cdf((means - 1.0) / scales, erfc)
     return ops.where(means >= 0.5, upper, lower)
 
 

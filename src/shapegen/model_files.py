@@ -5,6 +5,7 @@ Saving goes through Keras (the training side). Reading takes the archive apart i
 `shapegen` command that only run a trained model never start TensorFlow.
 """
 
+import dataclasses
 import io
 import json
 import zipfile
@@ -33,7 +34,6 @@ WEIGHTS_MEMBER = "model.weights.h5"
 SHARED_ID_KEY = "shared_object_id"
 # What a file must say of its layers to be one of shapegen.model's networks.
 MIXTURE_LOSS = "shapegen>MixtureNLL"
-MIXTURE_KEYS = ("n_components", "support", "scale_floor", "scale_ceiling")
 LSTM_SETTINGS = {
     "activation": "tanh",
     "recurrent_activation": "sigmoid",
@@ -133,7 +133,8 @@ def _network(config: dict, file: h5py.File) -> Network:
         raise NotShapegenModel(f"head activation {head['config'].get('activation')}")
     mixture = None
     if is_mixture:
-        mixture = MixtureSpec(**{key: loss["config"][key] for key in MIXTURE_KEYS})
+        fields = (field.name for field in dataclasses.fields(MixtureSpec))
+        mixture = MixtureSpec(**{name: loss["config"][name] for name in fields})
     head_group = "layers/step_dense/vars" if is_mixture else "layers/dense/vars"
     head_kernel = _array(file, f"{head_group}/0")
     head_bias = _array(file, f"{head_group}/1")

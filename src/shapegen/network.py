@@ -12,9 +12,6 @@ import numpy as np
 
 from shapegen.mixture import MixtureSpec
 
-FRAMINGS = ("point", "sequence")
-HEADS = ("point", "mixture")
-
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class Network:

@@ -80,9 +80,14 @@ def erfc(x: np.ndarray) -> np.ndarray:
     return _ERFC(np.asarray(x, dtype=np.float64)).astype(np.float64)
 
 
-def normal_cdf(x: np.ndarray) -> np.ndarray:
-    """P(Z <= x) for a standard normal Z, relative precision kept in the lower tail."""
-    return 0.5 * erfc(-np.asarray(x, dtype=np.float64) / math.sqrt(2.0))
+def normal_cdf(x, erfc=erfc):
+    """P(Z <= x) for a standard normal Z, relative precision kept in the lower tail.
+
+    `erfc` is that of x's array library: this module's for numpy arrays, keras.ops.erfc
+    for tensors inside the training loop. erfc, not 1 + erf: in the lower tail 1 + erf
+    cancels to 0 long before the CDF does.
+    """
+    return 0.5 * erfc(-x / math.sqrt(2.0))
 
 
 def normal_quantile(p: np.ndarray) -> np.ndarray:
