@@ -1,12 +1,23 @@
 """Stage evaluate@<variant>: held-out and generated-shape metrics, final and per checkpoint."""
 
+import dataclasses
+
+import numpy as np
+
 from shapegen import paths
-from shapegen.config import expected_model_kind, load_params, variant_params
+from shapegen.config import Params, expected_model_kind, load_params, variant_params
 from shapegen.dataset import read_dataset
-from shapegen.evaluate import LEARNING_CURVE_COLUMNS, evaluate_with_settings
+from shapegen.evaluate import (
+    LEARNING_CURVE_COLUMNS,
+    SHAPES_LEARNING_CURVE_COLUMNS,
+    evaluate_shapes_model,
+    evaluate_with_settings,
+)
 from shapegen.files import write_json, write_tsv
 from shapegen.generate import Generator
 from shapegen.model_files import read_variant_network
+from shapegen.shape_generator import ShapeGenerator
+from shapegen.shapes_dataset import read_shapes
 from shapegen.stage import parse_variant, run_stage
 
 
@@ -17,6 +28,9 @@ def main() -> None:
     checkpoints = params_of_variant.train.checkpoints
     kind = expected_model_kind(params_of_variant)
     settings = all_params.evaluate
+    if params_of_variant.data == "shapes":
+        evaluate_shapes(variant, all_params, kind)
+        return
     test = read_dataset(paths.DATASET_FILE).test
 
     scored: dict[bytes, dict] = {}
@@ -43,6 +57,31 @@ def main() -> None:
         f"width bins {final['width_bin_ratio_min']:.2f}-{final['width_bin_ratio_max']:.2f}, "
         f"height bins {final['height_bin_ratio_min']:.2f}-{final['height_bin_ratio_max']:.2f}, "
         f"primed_width_error_max {final['primed_width_error_max']:.4f}"
+    )
+
+
+def evaluate_shapes(variant: str, all_params: Params, kind: dict) -> None:
+    """The shapes models' metrics: families, fits and parameters, final and per checkpoint."""
+    test = read_shapes(paths.SHAPES_FILE)["test"]
+    weights = np.array(list(dataclasses.asdict(all_params.shapes.family_weights).values()))
+    settings = all_params.evaluate
+    final_network = read_variant_network(paths.model_file(variant), kind)
+    final = evaluate_shapes_model(ShapeGenerator(final_network), test, settings, weights)
+    write_json(paths.metrics_file(variant), final)
+    curve = []
+    for updates in all_params.variants[variant].train.checkpoints:
+        network = read_variant_network(paths.checkpoint_file(variant, updates), kind)
+        generator = ShapeGenerator(network)
+        curve.append(evaluate_shapes_model(generator, test, settings, weights, per_family=False))
+    columns = {name: [row[name] for row in curve] for name in SHAPES_LEARNING_CURVE_COLUMNS}
+    write_tsv(paths.learning_curve_file(variant), columns)
+    accuracy = final.get("conditional_accuracy")
+    print(
+        f"{variant}: heldout_nll {final['heldout_nll']:.3f}, invalid "
+        f"{final['invalid_fraction']:.4f}, family_tv {final['family_tv']:.4f}, shares "
+        + ", ".join(f"{name} {share:.3f}" for name, share in final["family_share"].items())
+        + f", sides_tv {final['sides_tv']}"
+        + (f", conditional_accuracy {accuracy}" if accuracy else "")
     )
 
 

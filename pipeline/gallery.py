@@ -3,8 +3,9 @@
 import numpy as np
 
 from shapegen import paths
-from shapegen.config import expected_model_kind, load_params, variant_params
+from shapegen.config import GalleryParams, Params, expected_model_kind, load_params, variant_params
 from shapegen.dataset import read_dataset
+from shapegen.families import FAMILIES, parameter_label, recognise, recognition_labels
 from shapegen.files import write_figure
 from shapegen.generate import Generator
 from shapegen.geometry import rectangle_errors, width_prefixes
@@ -14,8 +15,11 @@ from shapegen.plotting import (
     nearest_rectangle_figure,
     overlay_figure,
     rectangle_grid_figure,
+    shape_grid_figure,
     size_histogram_figure,
 )
+from shapegen.shape_generator import ShapeGenerator
+from shapegen.shapes_dataset import read_shapes
 from shapegen.stage import parse_variant, run_stage
 
 
@@ -25,6 +29,9 @@ def main() -> None:
     params_of_variant = variant_params(all_params, variant)
     checkpoints = params_of_variant.train.checkpoints
     kind = expected_model_kind(params_of_variant)
+    if params_of_variant.data == "shapes":
+        shapes_gallery(variant, all_params, kind)
+        return
     params = all_params.gallery
     folder = paths.gallery_dir(variant)
     temperature, inches = params.sample_temperature, params.panel_inches
@@ -91,6 +98,84 @@ def main() -> None:
         f"wrote {folder}/: checkpoints, generated_vs_nearest, samples, size_histograms, "
         "temperature_strip, primed"
     )
+
+
+def _shapes_and_labels(
+    points: np.ndarray, lengths: np.ndarray, tolerance: float
+) -> tuple[list[np.ndarray], list[str]]:
+    found = recognise(points, lengths, tolerance)
+    shapes = [shape[:length] for shape, length in zip(points, lengths, strict=True)]
+    return shapes, recognition_labels(found)
+
+
+PRIMED_FAMILIES = ("regular_polygon", "rotated_rectangle")
+PRIMED_POINTS = 2
+
+
+def shapes_gallery(variant: str, all_params: Params, kind: dict) -> None:
+    """Stage gallery@<variant> for a shapes (turtle) model: samples.png (a row per family
+    for a conditional model), primed.png (completions of the first two points of a test
+    polygon and a test rotated rectangle), checkpoints.png (a row per checkpoint)."""
+    params: GalleryParams = all_params.gallery
+    tolerance = all_params.evaluate.fit_tolerance
+    folder = paths.gallery_dir(variant)
+    temperature, inches = params.sample_temperature, params.panel_inches
+    rows, cols = params.sample_grid_rows, params.sample_grid_cols
+
+    def rng() -> np.random.Generator:
+        return np.random.default_rng(params.sample_seed)
+
+    def save(name, figure):
+        write_figure(folder / name, figure, params.dpi)
+
+    model = ShapeGenerator(read_variant_network(paths.model_file(variant), kind))
+    conditional = model.network.conditional
+    if conditional:
+        families = np.repeat(np.arange(len(FAMILIES)), cols)
+        rows = len(FAMILIES)
+        title = f"{variant}: {cols} shapes asked for each family ({', '.join(FAMILIES)}), "
+    else:
+        families = None
+        title = f"{variant}: {rows * cols} shapes, "
+    title += f"temperature {temperature}, labelled as recognised"
+    points, lengths = model.generate_batch(rows * cols, rng(), temperature, families)
+    save(
+        "samples.png",
+        shape_grid_figure(
+            *_shapes_and_labels(points, lengths, tolerance), rows, cols, inches, title
+        ),
+    )
+
+    test = read_shapes(paths.SHAPES_FILE)["test"]
+    n = params.shapes_per_panel
+    primed = {}
+    for family in PRIMED_FAMILIES:
+        index = FAMILIES.index(family)
+        row = int(np.flatnonzero(test.families == index)[0])
+        prefix = np.broadcast_to(test.points[row, :PRIMED_POINTS], (n, PRIMED_POINTS, 2))
+        asked = np.full(n, index) if conditional else None
+        done, done_lengths = model.complete_batch(prefix, rng(), temperature, asked)
+        label = f"{family.replace('_', ' ')} ({parameter_label(index, test.parameters[row])})"
+        primed[label] = [shape[:k] for shape, k in zip(done, done_lengths, strict=True)]
+    title = f"{variant}: completions of a test shape's first two points (temperature {temperature})"
+    save("primed.png", overlay_figure(primed, inches, title, prefix_corners=PRIMED_POINTS))
+
+    checkpoints = all_params.variants[variant].train.checkpoints
+    shapes, labels = [], []
+    for updates in checkpoints:
+        network = read_variant_network(paths.checkpoint_file(variant, updates), kind)
+        asked = np.arange(cols) % len(FAMILIES) if conditional else None
+        drawn, drawn_lengths = ShapeGenerator(network).generate_batch(
+            cols, rng(), temperature, asked
+        )
+        these, _ = _shapes_and_labels(drawn, drawn_lengths, tolerance)
+        shapes.extend(these)
+        labels.extend([f"after {updates:,} updates"] + [""] * (cols - 1))
+    title = f"{variant}: shapes drawn after n training updates, a row per checkpoint"
+    save(
+        "checkpoints.png", shape_grid_figure(shapes, labels, len(checkpoints), cols, inches, title)
+    )
+    print(f"wrote {folder}/: samples, primed, checkpoints")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Stage train@<variant>: one update per rectangle; save the model and its checkpoints."""
+"""Stage train@<variant>: one update per rectangle or shape; save the model and its checkpoints."""
 
 from shapegen import paths
 from shapegen.config import load_params, variant_params
@@ -6,6 +6,7 @@ from shapegen.dataset import read_dataset
 from shapegen.errors import InputError
 from shapegen.files import write_tsv
 from shapegen.metrics import moving_average
+from shapegen.shapes_dataset import read_shapes
 from shapegen.stage import parse_variant, run_stage
 
 
@@ -13,20 +14,33 @@ def main() -> None:
     variant = parse_variant(__doc__)
     all_params = load_params()
     params = variant_params(all_params, variant)
-    rectangles = read_dataset(paths.DATASET_FILE).train
-    if len(rectangles) != all_params.dataset.n_train:
+    if params.data == "shapes":
+        data, path, expected = (
+            read_shapes(paths.SHAPES_FILE)["train"],
+            paths.SHAPES_FILE,
+            all_params.shapes.n_train,
+        )
+        section = "shapes"
+    else:
+        data, path, expected = (
+            read_dataset(paths.DATASET_FILE).train,
+            paths.DATASET_FILE,
+            all_params.dataset.n_train,
+        )
+        section = "dataset"
+    if len(data) != expected:
         raise InputError(
-            f"{paths.DATASET_FILE}: holds {len(rectangles)} training rectangles; params.yaml's "
-            f"dataset.n_train is {all_params.dataset.n_train} (run `dvc repro` to rebuild it)"
+            f"{path}: holds {len(data)} training {params.data}; params.yaml's "
+            f"{section}.n_train is {expected} (run `dvc repro` to rebuild it)"
         )
     # TensorFlow starts only once params and data are checked: a mistake there costs no
     # start-up, and its one-line error is not buried under TensorFlow's start-up log.
     from shapegen.model_files import save_model
     from shapegen.train import progress_bar, restore_snapshot, train_variant
 
-    n_updates = len(rectangles) * params.train.passes
+    n_updates = len(data) * params.train.passes
     progress = progress_bar(n_updates, params.train.loss_window)
-    model, result = train_variant(params, rectangles, on_chunk=progress)
+    model, result = train_variant(params, data, on_chunk=progress)
 
     # Written only once training has finished: a diverged run leaves no partial outputs.
     save_model(model, paths.model_file(variant))

@@ -33,3 +33,38 @@ def generator_of(model: keras.Model, folder: Path) -> Generator:
     path = folder / f"{model.name}.keras"
     save_model(model, path)
     return load_generator(path)
+
+
+def small_turtle_model(
+    framing: str = "sequence", conditional: bool = False, seed: int = 0, weight_scale: float = 0.3
+) -> keras.Model:
+    """An LSTM(6) turtle model with 3 components per coordinate. Its zero-started heads get
+    random weights (weight_scale): a test of the arithmetic needs every weight to matter."""
+    import numpy as np
+
+    from shapegen.model import build_turtle_model
+    from shapegen.turtle import N_STEPS
+
+    steps = 1 if framing == "point" else N_STEPS
+    means = np.tile(np.linspace(0.2, 0.8, 3), (steps, 2, 1))
+    model = build_turtle_model(
+        6,
+        1.0e-3,
+        seed,
+        framing=framing,
+        mixture={**MIXTURE, "n_components": 3},
+        conditional=conditional,
+        initial_scale=0.05,
+        initial_means=means,
+    )
+    rng = np.random.default_rng(seed)
+    for head in ("first_head", "second_head"):
+        layer = model.get_layer(head)
+        kernel = rng.normal(0, weight_scale, layer.kernel.shape)
+        if layer.kernel_mask is not None:
+            kernel = kernel * keras.ops.convert_to_numpy(layer.kernel_mask)
+        layer.kernel.assign(kernel.astype("float32"))
+        layer.bias.assign(
+            (layer.bias.numpy() + rng.normal(0, 0.1, layer.bias.shape)).astype("float32")
+        )
+    return model

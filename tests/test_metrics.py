@@ -2,10 +2,13 @@ import numpy as np
 import pytest
 
 from shapegen.families import (
+    FAMILIES,
+    MAX_POINTS,
     RECTANGLE,
     REGULAR_POLYGON,
     draw_shapes,
     recognise,
+    rotated_rectangle_points,
     shape_points,
 )
 from shapegen.geometry import frame_samples, random_rectangles, rectangles_from_sizes
@@ -164,11 +167,20 @@ def test_angles_and_rotations_are_compared_as_fractions_of_their_ranges():
     assert metrics["w1"]["regular_polygon"]["radius"] == pytest.approx(0, abs=1e-9)
 
 
-def test_conditional_accuracy_is_per_requested_family():
-    requested = np.array([0, 0, 1, 1, 1, 2])
-    found = np.array([0, -1, 1, 1, 2, 2])
-    assert conditional_accuracy(requested, found) == {
-        "rectangle": 0.5,
-        "rotated_rectangle": pytest.approx(2 / 3),
-        "regular_polygon": 1.0,
-    }
+def test_conditional_accuracy_counts_members_of_the_requested_family():
+    batch = draw_shapes(np.random.default_rng(11), 600, np.ones(3))
+    points = batch.points.copy()
+    broken = [np.flatnonzero(batch.families == family)[0] for family in range(3)]
+    points[broken, 0] += 0.2
+    accuracy = conditional_accuracy(batch.families, recognise(points, batch.lengths, 0.02), 0.02)
+    for index, family in enumerate(FAMILIES):
+        assert accuracy[family] == pytest.approx(1 - 1 / np.sum(batch.families == index))
+
+
+def test_a_hair_turned_rotated_rectangle_is_recognised_as_a_rectangle_yet_counts():
+    points = np.zeros((1, MAX_POINTS, 2))
+    points[0, :4] = rotated_rectangle_points(np.array([0.3]), np.array([0.1]), np.array([0.01]))
+    recognition = recognise(points, np.array([4]), 0.02)
+    assert recognition.families[0] == FAMILIES.index("rectangle")
+    requested = np.array([FAMILIES.index("rotated_rectangle")])
+    assert conditional_accuracy(requested, recognition, 0.02) == {"rotated_rectangle": 1.0}

@@ -16,7 +16,9 @@ import numpy as np
 
 from shapegen import paths
 from shapegen.errors import InputError
+from shapegen.families import FAMILIES, FIT_TOLERANCE, INVALID, MAX_POINTS, recognise
 from shapegen.generate import (
+    Generator,
     check_count,
     check_prefix,
     check_temperature,
@@ -24,6 +26,7 @@ from shapegen.generate import (
     model_path,
 )
 from shapegen.network import Network
+from shapegen.shape_generator import ShapeGenerator
 
 # A million shapes are 64 MB of points and about 100 MB of JSON: past that, a mistyped N
 # would fill memory before anything is printed.
@@ -36,7 +39,9 @@ PNG_MAX_SHAPES = 100  # more panels than this are drawn as the first 100
 SAMPLE_EXAMPLES = """examples:
   shapegen sample mixture -n 16 --seed 3
   shapegen sample mixture -n 8 --given 0,0 --given 0.3,0 --format csv
-  shapegen sample data/models/mixture/checkpoints/updates_00001000.keras --png early.png"""
+  shapegen sample data/models/mixture/checkpoints/updates_00001000.keras --png early.png
+  shapegen sample families -n 16 --png families.png
+  shapegen sample families_conditional --family regular_polygon -n 16"""
 INFO_EXAMPLES = """examples:
   shapegen info mixture
   shapegen info data/models/book/checkpoints/updates_00000100.keras"""
@@ -95,6 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="X,Y",
         help="a first point to keep, in order (repeatable); default: start from 0,0",
     )
+    sample.add_argument(
+        "--family",
+        metavar="NAME",
+        help=f"for a conditional shapes model: the family to draw ({', '.join(FAMILIES)})",
+    )
     sample.add_argument("--format", choices=("json", "csv"), default="json")
     sample.add_argument("--png", metavar="FILE", help="also draw the shapes as a grid to FILE")
     command(
@@ -137,20 +147,80 @@ def run_sample(args: argparse.Namespace) -> str:
     )
     png = _writable_path(args.png) if args.png else None
     generator = load_generator(args.model)
-    given = [_parse_point(text) for text in args.given] or [(0.0, 0.0)]
-    prefix = check_prefix(given, generator.n_points, "--given")
-    shapes = generator.complete(prefix, n, seed=seed, temperature=temperature)
+    given = [_parse_point(text) for text in args.given]
+    families = None
+    if isinstance(generator, Generator):
+        if args.family is not None:
+            raise InputError(
+                f"--family: {args.family!r} given, but {args.model} draws rectangles; "
+                "expected --family only with a conditional shapes model"
+            )
+        prefix = check_prefix(given or [(0.0, 0.0)], generator.n_points, "--given")
+        shapes = generator.complete(prefix, n, seed=seed, temperature=temperature)
+    else:
+        if given:
+            check_prefix(given, MAX_POINTS - 1, "--given")
+        _check_family_argument(generator, args.family, args.model)
+        shapes = generator.complete(
+            np.asarray(given, dtype=np.float64).reshape(-1, 2),
+            n,
+            seed=seed,
+            temperature=temperature,
+            family=args.family,
+        )
+        families = recognised_families(shapes)
     if png is not None:
-        _write_png(png, shapes, args.model, temperature)
+        _write_png(png, shapes, args.model, temperature, families)
     if args.format == "csv":
         return shapes_csv(shapes)
-    return shapes_json(args.model, seed, temperature, shapes)
+    return shapes_json(args.model, seed, temperature, shapes, families)
 
 
-def shapes_json(model: str, seed: int, temperature: float, shapes: list[np.ndarray]) -> str:
-    """The JSON document of a sample: one shape per line, every float in full."""
+def _check_family_argument(generator: ShapeGenerator, family: str | None, model: str) -> None:
+    """--family as the model needs it, in the command's words."""
+    if generator.network.conditional and family is None:
+        raise InputError(
+            f"--family: missing; {model} is a conditional model, expected --family NAME "
+            f"(one of {', '.join(FAMILIES)})"
+        )
+    if family is not None and not generator.network.conditional:
+        raise InputError(
+            f"--family: {family!r} given, but {model} draws every family by itself; "
+            "expected no --family"
+        )
+    if family is not None and family not in FAMILIES:
+        raise InputError(
+            f"--family: {family!r} is not a family; expected one of {', '.join(FAMILIES)}"
+        )
+
+
+def recognised_families(shapes: list[np.ndarray]) -> list[str]:
+    """What the recogniser makes of each shape: a family's name, or `invalid`."""
+    points = np.zeros((len(shapes), MAX_POINTS, 2))
+    lengths = np.array([len(shape) for shape in shapes], dtype=int)
+    for row, shape in enumerate(shapes):
+        points[row, : len(shape)] = shape
+    found = recognise(points, lengths, FIT_TOLERANCE).families
+    return ["invalid" if family == INVALID else FAMILIES[family] for family in found]
+
+
+def shapes_json(
+    model: str,
+    seed: int,
+    temperature: float,
+    shapes: list[np.ndarray],
+    families: list[str] | None = None,
+) -> str:
+    """The JSON document of a sample: one shape per line, every float in full; with a
+    shapes model, each shape's recognised family."""
     header = json.dumps({"model": model, "seed": seed, "temperature": temperature})
-    lines = [json.dumps({"points": shape.tolist()}) for shape in shapes]
+    if families is None:
+        lines = [json.dumps({"points": shape.tolist()}) for shape in shapes]
+    else:
+        lines = [
+            json.dumps({"points": shape.tolist(), "family": family})
+            for shape, family in zip(shapes, families, strict=True)
+        ]
     return header[:-1] + ', "shapes": [\n' + ",\n".join(lines) + "\n]}\n"
 
 
@@ -216,19 +286,29 @@ def _writable_path(text: str) -> Path:
     return path
 
 
-def _write_png(path: Path, shapes: list[np.ndarray], model: str, temperature: float) -> None:
+def _write_png(
+    path: Path,
+    shapes: list[np.ndarray],
+    model: str,
+    temperature: float,
+    families: list[str] | None,
+) -> None:
     # matplotlib only when a figure is asked for: it is most of the start-up otherwise.
     from shapegen.files import write_figure
-    from shapegen.plotting import rectangle_grid_figure
+    from shapegen.plotting import rectangle_grid_figure, shape_grid_figure
 
-    drawn = np.stack(shapes[:PNG_MAX_SHAPES])
+    drawn = shapes[:PNG_MAX_SHAPES]
     cols = int(np.ceil(np.sqrt(len(drawn))))
     rows = int(np.ceil(len(drawn) / cols))
     shown = (
         f"{len(drawn)}" if len(drawn) == len(shapes) else f"the first {len(drawn)} of {len(shapes)}"
     )
     title = f"{model}: {shown} shapes at temperature {temperature}"
-    figure = rectangle_grid_figure(drawn, rows, cols, PNG_PANEL_INCHES, title)
+    if families is None:
+        figure = rectangle_grid_figure(np.stack(drawn), rows, cols, PNG_PANEL_INCHES, title)
+    else:
+        labels = families[:PNG_MAX_SHAPES]
+        figure = shape_grid_figure(drawn, labels, rows, cols, PNG_PANEL_INCHES, title)
     try:
         write_figure(path, figure, PNG_DPI)
     except OSError as error:
@@ -285,6 +365,12 @@ def _framing_text(framing: str) -> str:
 
 
 def _head_text(network: Network) -> str:
+    if network.head == "turtle":
+        given = "asked for a family" if network.conditional else "picks the family itself"
+        return (
+            f"turtle: each move as 1-D mixtures of {network.mixture.n_components} Gaussians, "
+            f"and where the shape ends ({given})"
+        )
     if network.mixture is None:
         return "point (the next point itself, MAE; deterministic)"
     spec = network.mixture

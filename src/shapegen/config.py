@@ -73,19 +73,29 @@ class MixtureParams:
 
 
 @dataclasses.dataclass(frozen=True)
+class TurtleParams:
+    """The shapes' head (shapegen/turtle.py): moves of a turtle and where the shape ends."""
+
+    conditional: bool  # the family is an input: generation is asked for a family
+    initial_scale: float = dataclasses.field(metadata=_inside_unit_interval())
+
+
+@dataclasses.dataclass(frozen=True)
 class ModelParams:
     """The network: an LSTM trunk and an output head.
 
     framing `point`: the chapter's samples of one time step, no memory; `sequence`: each
-    rectangle is one 3-step sequence. head `point`: the chapter's linear next point
-    (MAE); `mixture`: a distribution over the next point (negative log-likelihood).
+    shape is one sequence. head `point`: the chapter's linear next point (MAE);
+    `mixture`: a distribution over the next point (negative log-likelihood); `turtle`:
+    shapes of the families, move by move, with a learned end (needs data: shapes).
     """
 
     units: int = dataclasses.field(metadata=_at_least(1))
     seed: int = dataclasses.field(metadata=_at_least(0))
     framing: typing.Literal["point", "sequence"]
-    head: typing.Literal["point", "mixture"]
+    head: typing.Literal["point", "mixture", "turtle"]
     mixture: MixtureParams | None = None
+    turtle: TurtleParams | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,6 +118,7 @@ class TrainParams:
 class VariantParams:
     """One model variant: built, trained, drawn and evaluated by the same stages."""
 
+    data: typing.Literal["rectangles", "shapes"]  # data/<data>.h5: what it learns to draw
     model: ModelParams
     train: TrainParams
 
@@ -141,6 +152,9 @@ class EvaluateParams:
     primed_widths: tuple[float, ...] = dataclasses.field(metadata=_inside_unit_interval())
     n_primed_per_width: int = dataclasses.field(metadata=_at_least(1))
     size_bins: int = dataclasses.field(metadata=_at_least(1))
+    # Shapes: a shape is a member of a family if its nearest member lies within this RMS
+    # distance (shapegen.families.recognise); one no family fits is invalid.
+    fit_tolerance: float = dataclasses.field(metadata=_inside_unit_interval())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -478,14 +492,16 @@ def _check_cross_fields(params: Params, source: str) -> None:
         checkpoints = variant.train.checkpoints
         if any(later <= earlier for earlier, later in itertools.pairwise(checkpoints)):
             _fail(source, key, list(checkpoints), "strictly increasing update counts")
-        n_updates = params.dataset.n_train * variant.train.passes
+        n_train = params.dataset.n_train if variant.data == "rectangles" else params.shapes.n_train
+        n_updates = n_train * variant.train.passes
         if checkpoints[-1] > n_updates:
-            expected = f"update counts <= dataset.n_train x train.passes ({n_updates})"
+            expected = f"update counts <= {variant.data} n_train x train.passes ({n_updates})"
             _fail(source, key, list(checkpoints), expected)
         model = variant.model
-        if model.head == "mixture" and model.mixture is None:
+        if model.head in ("mixture", "turtle") and model.mixture is None:
             raise InputError(
-                f"{source}: missing key variants.{name}.model.mixture (needed by head: mixture)"
+                f"{source}: missing key variants.{name}.model.mixture "
+                f"(needed by head: {model.head})"
             )
         if model.mixture is not None and model.mixture.scale_ceiling <= model.mixture.scale_floor:
             expected = f"a number > scale_floor ({model.mixture.scale_floor})"
@@ -495,10 +511,29 @@ def _check_cross_fields(params: Params, source: str) -> None:
                 model.mixture.scale_ceiling,
                 expected,
             )
-        if model.head != "mixture" and model.mixture is not None:
+        if model.head == "point" and model.mixture is not None:
             raise InputError(
                 f"{source}: variants.{name}.model.mixture is set but head is {model.head}; "
-                "expected it only with head: mixture"
+                "expected it only with head: mixture or turtle"
+            )
+        if (model.head == "turtle") != (model.turtle is not None):
+            raise InputError(
+                f"{source}: variants.{name}.model.turtle goes with head: turtle, and head: "
+                f"turtle needs it (head is {model.head})"
+            )
+        if (model.head == "turtle") != (variant.data == "shapes"):
+            _fail(
+                source,
+                f"variants.{name}.data",
+                variant.data,
+                f"{'shapes' if model.head == 'turtle' else 'rectangles'} for head: {model.head}",
+            )
+        if model.head == "turtle" and model.mixture.support != "unit_square":
+            _fail(
+                source,
+                f"variants.{name}.model.mixture.support",
+                model.mixture.support,
+                "unit_square for head: turtle (every move lies in [0, 1])",
             )
 
 
@@ -507,6 +542,8 @@ def expected_model_kind(params: VariantParams) -> dict:
     kind = {"framing": params.model.framing, "head": params.model.head, "units": params.model.units}
     if params.model.mixture is not None:
         kind["n_components"] = params.model.mixture.n_components
+    if params.model.turtle is not None:
+        kind["conditional"] = params.model.turtle.conditional
     return kind
 
 

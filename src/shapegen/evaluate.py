@@ -8,9 +8,17 @@ from collections.abc import Sequence
 import numpy as np
 
 from shapegen.config import EvaluateParams
+from shapegen.families import FAMILIES, ShapeBatch, recognise
 from shapegen.generate import Generator
 from shapegen.geometry import STEP_NAMES, nearest_rectangle_sizes, width_prefixes
-from shapegen.metrics import heldout_mae_floor, mae_by_step, shape_metrics
+from shapegen.metrics import (
+    conditional_accuracy,
+    family_metrics,
+    heldout_mae_floor,
+    mae_by_step,
+    shape_metrics,
+)
+from shapegen.shape_generator import ShapeGenerator
 
 # The per-checkpoint metrics written to the learning-curve TSV.
 LEARNING_CURVE_COLUMNS = (
@@ -85,3 +93,56 @@ def evaluate_with_settings(
         settings.n_primed_per_width,
         settings.size_bins,
     )
+
+
+# The per-checkpoint metrics of a shapes (turtle) model's learning curve.
+SHAPES_LEARNING_CURVE_COLUMNS = ("train_updates", "heldout_nll", "invalid_fraction", "family_tv")
+
+
+def evaluate_shapes_model(
+    generator: ShapeGenerator,
+    test: ShapeBatch,
+    settings: EvaluateParams,
+    family_weights: np.ndarray,
+    per_family: bool = True,
+) -> dict:
+    """Every metric of a shapes model against the test split, both through the recogniser.
+
+    n_generated shapes at the temperature: an unconditional model draws them by itself; a
+    conditional one is asked for families drawn with the dataset's weights, and then for
+    n_generated shapes of each family in turn (`requested.<family>`, with
+    conditional_accuracy; skipped with per_family False, for the learning curve).
+    heldout_nll is per test shape, teacher-forced.
+    """
+    rng = np.random.default_rng(settings.seed)
+    tolerance, temperature, n = settings.fit_tolerance, settings.temperature, settings.n_generated
+    reference = recognise(test.points, test.lengths, tolerance)
+    conditional = generator.network.conditional
+    requested = None
+    if conditional:
+        requested = rng.choice(len(FAMILIES), size=n, p=family_weights / family_weights.sum())
+    generated = recognise(*generator.generate_batch(n, rng, temperature, requested), tolerance)
+    metrics = {
+        "heldout_nll": generator.heldout_nll(test.points, test.lengths, test.families),
+        **family_metrics(generated, reference),
+    }
+    if conditional:
+        metrics["conditional_accuracy"] = conditional_accuracy(requested, generated, tolerance)
+    if conditional and per_family:
+        metrics["requested"] = {}
+        for index, family in enumerate(FAMILIES):
+            asked = np.full(n, index)
+            found = recognise(*generator.generate_batch(n, rng, temperature, asked), tolerance)
+            of_family = family_metrics(found, reference)
+            metrics["requested"][family] = {
+                "conditional_accuracy": conditional_accuracy(asked, found, tolerance)[family],
+                "invalid_fraction": of_family["invalid_fraction"],
+                "fit_error_p95": of_family["fit_error_p95"][family],
+                "w1": of_family["w1"][family],
+                **({"sides_tv": of_family["sides_tv"]} if family == "regular_polygon" else {}),
+            }
+    metrics["temperature"] = temperature
+    metrics["n_generated"] = n
+    metrics["fit_tolerance"] = tolerance
+    metrics["train_updates"] = generator.network.train_updates
+    return metrics

@@ -23,6 +23,9 @@ import numpy as np
 FAMILIES = ("rectangle", "rotated_rectangle", "regular_polygon")
 RECTANGLE, ROTATED_RECTANGLE, REGULAR_POLYGON = range(len(FAMILIES))
 INVALID = -1  # the recognised family of a shape no family fits
+# The issue's definition of a member: RMS distance to the family's nearest member. The
+# `shapegen` command labels shapes with it; the pipeline reads evaluate.fit_tolerance.
+FIT_TOLERANCE = 0.02
 PARAMETERS = ("width", "height", "angle", "sides", "radius", "centre_x", "centre_y", "rotation")
 FAMILY_PARAMETERS = {
     "rectangle": ("width", "height"),
@@ -154,6 +157,22 @@ def parameter_label(family: int, parameters: np.ndarray) -> str:
         f"{_LABELS[name]}={value:.0f}" if name == "sides" else f"{_LABELS[name]}={value:.2f}"
         for name, value in values.items()
     )
+
+
+SHORT_NAMES = {"rectangle": "rect", "rotated_rectangle": "rotated", "regular_polygon": "polygon"}
+
+
+def recognition_labels(recognition: "Recognition") -> list[str]:
+    """What the recogniser made of each shape: `rotated rectangle w=0.31 h=0.22 t=0.61`,
+    `invalid (fit 0.034)`."""
+    return [
+        f"invalid (fit {error:.3f})"
+        if family == INVALID
+        else f"{SHORT_NAMES[FAMILIES[family]]} {parameter_label(family, parameters)}"
+        for family, error, parameters in zip(
+            recognition.families, recognition.fit_errors, recognition.parameters, strict=True
+        )
+    ]
 
 
 def _scaled(u: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
@@ -316,6 +335,9 @@ class Recognition:
     families: np.ndarray  # (n,) int
     fit_errors: np.ndarray  # (n,)
     parameters: np.ndarray  # (n, len(PARAMETERS)), NaN where not the family's
+    # (n, len(FAMILIES)): the fit error to each family's nearest member (inf where a
+    # shape's length rules the family out): a shape may be a member of more than one.
+    family_errors: np.ndarray
 
 
 def recognise(points: np.ndarray, lengths: np.ndarray, tolerance: float) -> Recognition:
@@ -347,4 +369,4 @@ def recognise(points: np.ndarray, lengths: np.ndarray, tolerance: float) -> Reco
     fit_errors = errors[rows, chosen]
     valid = fit_errors <= tolerance
     parameters = np.where(valid[:, None], tables[chosen, rows], np.nan)
-    return Recognition(np.where(valid, chosen, INVALID), fit_errors, parameters)
+    return Recognition(np.where(valid, chosen, INVALID), fit_errors, parameters, errors)

@@ -99,11 +99,17 @@ class Generator:
         return float(np.mean(negative_log_likelihood(points, raw, self.network.mixture)))
 
 
-def load_generator(model: str | Path) -> Generator:
-    """A Generator for a trained model: a variant's name (data/models/<name>/model.keras,
+def load_generator(model: str | Path):
+    """A generator for a trained model: a variant's name (data/models/<name>/model.keras,
     relative to the working directory) or the path of a .keras file shapegen wrote,
-    checkpoints included."""
-    return Generator(read_network(model_path(model)))
+    checkpoints included. A Generator for the rectangles' models, a
+    shapegen.shape_generator.ShapeGenerator for the shapes' (head turtle)."""
+    network = read_network(model_path(model))
+    if network.head == "turtle":
+        from shapegen.shape_generator import ShapeGenerator
+
+        return ShapeGenerator(network)
+    return Generator(network)
 
 
 def model_path(model: str | Path) -> Path:

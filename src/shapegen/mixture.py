@@ -66,11 +66,18 @@ NUMPY_OPS = types.SimpleNamespace(
 
 
 def mixture_parameters(raw, spec: MixtureSpec, ops=NUMPY_OPS):
-    """(log weights (n, K), means (n, K, 2), scales (n, K, 2)) from raw outputs (n, 5K)."""
+    """(log weights (n, K), means (n, K, d), scales (n, K, d)) from raw outputs (n, K (1 + 2d)).
+
+    d, the points' dimension, follows from the number of outputs: 2 for the rectangles'
+    corners (5K outputs), 1 for one coordinate at a time (3K).
+    """
     k = spec.n_components
+    d = (raw.shape[1] // k - 1) // 2
     log_weights = ops.log_softmax(raw[:, :k], axis=-1)
-    means = ops.reshape(raw[:, k : 3 * k], (-1, k, 2))
-    log_scales = ops.minimum(ops.reshape(raw[:, 3 * k :], (-1, k, 2)), math.log(spec.scale_ceiling))
+    means = ops.reshape(raw[:, k : (1 + d) * k], (-1, k, d))
+    log_scales = ops.minimum(
+        ops.reshape(raw[:, (1 + d) * k :], (-1, k, d)), math.log(spec.scale_ceiling)
+    )
     scales = spec.scale_floor + ops.exp(log_scales)
     return log_weights, means, scales
 
@@ -152,3 +159,20 @@ def sample_mixture(
     # No representable mass inside [0, 1]: the component sits at the nearer edge.
     drawn = np.where(high - low > 0, drawn, centre)
     return np.clip(np.where(mirrored, 1.0 - drawn, drawn), 0.0, 1.0)
+
+
+def kmeans_centres(values: np.ndarray, k: int, iterations: int = 50) -> np.ndarray:
+    """k centres of 1-D values by Lloyd's algorithm from evenly spaced quantiles, sorted.
+
+    Where the values hold a few exact values (the sides codes of the shapes' turns), every
+    value with at least 1/k of the mass gets a centre of its own: components started
+    there are sharpened by training instead of having to find them.
+    """
+    values = np.sort(np.asarray(values, dtype=np.float64))
+    centres = np.quantile(values, (np.arange(k) + 0.5) / k)
+    for _ in range(iterations):
+        nearest = np.searchsorted((centres[1:] + centres[:-1]) / 2, values)
+        sums = np.bincount(nearest, weights=values, minlength=k)
+        counts = np.bincount(nearest, minlength=k)
+        centres = np.sort(np.where(counts > 0, sums / np.maximum(counts, 1), centres))
+    return centres

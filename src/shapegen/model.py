@@ -6,12 +6,15 @@ TensorFlow through shapegen.network, which reads these same layers.
 """
 
 import dataclasses
+import math
 from pathlib import Path
 
 import keras
+import numpy as np
 
-from shapegen.geometry import N_STEPS
+from shapegen.geometry import N_STEPS as N_CORNER_STEPS
 from shapegen.mixture import N_PARAMS_PER_COMPONENT, MixtureSpec, negative_log_likelihood
+from shapegen.turtle import FIRST_TURN_MOVE, N_INPUTS, N_STEPS, TARGET_COLUMNS
 
 LOSS = "mae"
 N_FEATURES = 2
@@ -39,7 +42,7 @@ def build_model(
     unrolled: for 1 or 3 time steps the math is the same, and the unrolled graph compiles
     into the XLA training loop without a nested loop.
     """
-    time_steps = 1 if framing == "point" else N_STEPS
+    time_steps = 1 if framing == "point" else N_CORNER_STEPS
     points = keras.Input(shape=(time_steps, N_FEATURES), name="points")
     lstm = keras.layers.LSTM(
         units,
@@ -92,10 +95,19 @@ class StepDense(keras.layers.Layer):
     per step remove that coupling.
     """
 
-    def __init__(self, units: int, kernel_initializer="glorot_uniform", **kwargs):
+    def __init__(
+        self,
+        units: int,
+        kernel_initializer="glorot_uniform",
+        input_free: tuple[int, int, int] | None = None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.units = units
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
+        # (from_step, start, stop): outputs start:stop do not read the input from that step
+        # on; they are the bias alone, a learned set of values (the turtle's turn codes).
+        self.input_free = None if input_free is None else tuple(input_free)
 
     def build(self, input_shape):
         steps, features = input_shape[1], input_shape[2]
@@ -105,19 +117,47 @@ class StepDense(keras.layers.Layer):
             name="kernel",
         )
         self.bias = self.add_weight(shape=(steps, self.units), initializer="zeros", name="bias")
+        self.kernel_mask = None
+        if self.input_free is not None:
+            from_step, start, stop = self.input_free
+            mask = np.ones((steps, features, self.units), dtype="float32")
+            mask[from_step:, :, start:stop] = 0.0
+            self.kernel_mask = keras.ops.convert_to_tensor(mask)
 
     def call(self, inputs):
-        return keras.ops.einsum("btf,tfu->btu", inputs, self.kernel) + self.bias
+        kernel = self.kernel if self.kernel_mask is None else self.kernel * self.kernel_mask
+        return keras.ops.einsum("btf,tfu->btu", inputs, kernel) + self.bias
 
     def compute_output_shape(self, input_shape):
         return (*input_shape[:2], self.units)
 
     def get_config(self) -> dict:
-        return {
+        config = {
             **super().get_config(),
             "units": self.units,
             "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
         }
+        if self.input_free is not None:  # absent otherwise: older files keep their bytes
+            config["input_free"] = list(self.input_free)
+        return config
+
+
+@keras.saving.register_keras_serializable(package="shapegen")
+class TakeColumns(keras.layers.Layer):
+    """Input columns start:stop: the step's own first coordinate is split off the inputs."""
+
+    def __init__(self, start: int, stop: int, **kwargs):
+        super().__init__(**kwargs)
+        self.start, self.stop = start, stop
+
+    def call(self, inputs):
+        return inputs[..., self.start : self.stop]
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.stop - self.start)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "start": self.start, "stop": self.stop}
 
 
 @keras.saving.register_keras_serializable(package="shapegen")
@@ -146,6 +186,113 @@ class MixtureNLL(keras.losses.Loss):
 
     def get_config(self) -> dict:
         return {**super().get_config(), **dataclasses.asdict(self.spec)}
+
+
+@keras.saving.register_keras_serializable(package="shapegen")
+class TurtleNLL(keras.losses.Loss):
+    """Negative log-likelihood of a shape's moves and of its end (shapegen.turtle).
+
+    Each step's outputs are [end logit, first coordinate's mixture, second coordinate's
+    mixture given the first]; each mixture is 1-D, with the head's MixtureSpec. A step
+    scores its move where a point is drawn and its end flag up to the shape's end; the
+    loss of a sequence is the sum over its steps. `conditional` says what the model was
+    trained on (the family given or not) and is read back with the file.
+    """
+
+    def __init__(
+        self,
+        n_components: int,
+        support: str,
+        scale_floor: float,
+        scale_ceiling: float,
+        conditional: bool,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.spec = MixtureSpec(n_components, support, scale_floor, scale_ceiling)
+        self.conditional = conditional
+
+    def call(self, y_true, y_pred):
+        k = self.spec.n_components
+        steps = keras.ops.shape(y_true)[1]
+        true = keras.ops.reshape(y_true, (-1, TARGET_COLUMNS))
+        raw = keras.ops.reshape(y_pred, (-1, 1 + 6 * k))
+        first = negative_log_likelihood(true[:, 0:1], raw[:, 1 : 1 + 3 * k], self.spec, keras.ops)
+        second = negative_log_likelihood(true[:, 1:2], raw[:, 1 + 3 * k :], self.spec, keras.ops)
+        end_logit = raw[:, 0]
+        end = keras.ops.softplus(end_logit) - true[:, 3] * end_logit
+        per_step = true[:, 2] * (first + second) + true[:, 4] * end
+        return keras.ops.sum(keras.ops.reshape(per_step, (-1, steps)), axis=1)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            **dataclasses.asdict(self.spec),
+            "conditional": self.conditional,
+        }
+
+
+def build_turtle_model(
+    units: int,
+    learning_rate: float,
+    seed: int,
+    framing: str,
+    mixture: dict,
+    conditional: bool,
+    initial_scale: float,
+    initial_means: np.ndarray,
+    learning_rate_decay_to: float = 1.0,
+    n_updates: int = 1,
+) -> keras.Model:
+    """The shapes' model: an LSTM over turtle moves, each move's two coordinates in turn.
+
+    The first coordinate's head reads the LSTM's output and the step's inputs; the
+    second's also reads the first coordinate (teacher-forced in training, drawn when
+    generating): a move is drawn as p(first) p(second | first), so the first point of
+    three families, or a side's heading and length, keep their dependence. Each head is
+    a 1-D mixture per step, weights zero at the start, its means at `initial_means`
+    (steps, 2, K: k-means centres of the training moves) and its scales `initial_scale`.
+    From the first turn on (sequence framing), the turn's means are the bias alone.
+    """
+    k = mixture["n_components"]
+    steps = 1 if framing == "point" else N_STEPS
+    moves = keras.Input(shape=(steps, N_INPUTS + 1), name="moves")
+    inputs = TakeColumns(0, N_INPUTS, name="inputs")(moves)
+    first = TakeColumns(N_INPUTS, N_INPUTS + 1, name="first_coordinate")(moves)
+    lstm = keras.layers.LSTM(
+        units,
+        name="lstm",
+        unroll=True,
+        return_sequences=True,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
+        recurrent_initializer=keras.initializers.Orthogonal(seed=seed + 1),
+    )(inputs)
+    first_head = StepDense(
+        1 + 3 * k,
+        name="first_head",
+        kernel_initializer="zeros",
+        input_free=None if framing == "point" else (FIRST_TURN_MOVE, 1 + k, 1 + 2 * k),
+    )
+    second_head = StepDense(3 * k, name="second_head", kernel_initializer="zeros")
+    first_outputs = first_head(keras.layers.Concatenate(name="trunk_and_input")([lstm, inputs]))
+    second_outputs = second_head(
+        keras.layers.Concatenate(name="trunk_input_and_first")([lstm, inputs, first])
+    )
+    outputs = keras.layers.Concatenate(name="head")([first_outputs, second_outputs])
+    model = keras.Model(moves, outputs, name=f"{framing}_lstm_turtle_head")
+    log_scale = math.log(initial_scale)
+    for head, coordinate, offset in ((first_head, 0, 1), (second_head, 1, 0)):
+        bias = np.zeros((steps, head.units), dtype="float32")
+        bias[:, offset + k : offset + 2 * k] = initial_means[:, coordinate]
+        bias[:, offset + 2 * k : offset + 3 * k] = log_scale
+        head.bias.assign(bias)
+    model.compile(
+        loss=TurtleNLL(**mixture, conditional=conditional),
+        optimizer=keras.optimizers.Adam(
+            name="adam", learning_rate=_schedule(learning_rate, learning_rate_decay_to, n_updates)
+        ),
+    )
+    return model
 
 
 def load_keras_model(path: str | Path) -> keras.Model:

@@ -17,9 +17,10 @@ import numpy as np
 
 from shapegen.errors import InputError
 from shapegen.files import atomic_path
-from shapegen.geometry import N_STEPS
+from shapegen.geometry import N_STEPS as N_CORNER_STEPS
 from shapegen.mixture import N_PARAMS_PER_COMPONENT, MixtureSpec
 from shapegen.network import Network
+from shapegen.turtle import N_INPUTS, N_STEPS
 
 # A .keras file is a zip archive. Keras stamps it with the save time (metadata.json's
 # date_saved, the weights member's zip date) and marks objects shared between layers with
@@ -34,6 +35,18 @@ WEIGHTS_MEMBER = "model.weights.h5"
 SHARED_ID_KEY = "shared_object_id"
 # What a file must say of its layers to be one of shapegen.model's networks.
 MIXTURE_LOSS = "shapegen>MixtureNLL"
+TURTLE_LOSS = "shapegen>TurtleNLL"
+TURTLE_LAYERS = [
+    ("InputLayer", "moves"),
+    ("TakeColumns", "inputs"),
+    ("LSTM", "lstm"),
+    ("TakeColumns", "first_coordinate"),
+    ("Concatenate", "trunk_and_input"),
+    ("Concatenate", "trunk_input_and_first"),
+    ("StepDense", "first_head"),
+    ("StepDense", "second_head"),
+    ("Concatenate", "head"),
+]
 LSTM_SETTINGS = {
     "activation": "tanh",
     "recurrent_activation": "sigmoid",
@@ -119,6 +132,9 @@ class NotShapegenModel(Exception):
 def _network(config: dict, file: h5py.File) -> Network:
     layers = {layer["config"]["name"]: layer for layer in config["config"]["layers"]}
     found = [(layer["class_name"], name) for name, layer in layers.items()]
+    loss = config.get("compile_config", {}).get("loss")
+    if isinstance(loss, dict) and loss.get("registered_name") == TURTLE_LOSS:
+        return _turtle_network(layers, found, loss, file)
     if [name for _, name in found[:2]] != ["points", "lstm"] or "head" not in layers:
         raise NotShapegenModel(f"layers {found}; expected points, lstm, ..., head")
     steps, features = layers["points"]["config"]["batch_shape"][1:]
@@ -127,7 +143,7 @@ def _network(config: dict, file: h5py.File) -> Network:
     is_mixture = isinstance(loss, dict) and loss.get("registered_name") == MIXTURE_LOSS
     expected = _expected_layers(steps, is_mixture)
     lstm_ok = all(lstm.get(key) == value for key, value in LSTM_SETTINGS.items())
-    if found != expected or features != 2 or steps not in (1, N_STEPS) or not lstm_ok:
+    if found != expected or features != 2 or steps not in (1, N_CORNER_STEPS) or not lstm_ok:
         raise NotShapegenModel(f"layers {found}, input steps {steps}, lstm {_settings(lstm)}")
     if not is_mixture and head["config"].get("activation") != "linear":
         raise NotShapegenModel(f"head activation {head['config'].get('activation')}")
@@ -150,6 +166,37 @@ def _network(config: dict, file: h5py.File) -> Network:
         head_bias=head_bias,
         mixture=mixture,
         train_updates=int(file["optimizer/vars/0"][()]),
+    )
+    _check_shapes(network)
+    return network
+
+
+def _turtle_network(layers: dict, found: list, loss: dict, file: h5py.File) -> Network:
+    steps, features = layers["moves"]["config"]["batch_shape"][1:] if "moves" in layers else (0, 0)
+    lstm = layers.get("lstm", {}).get("config", {})
+    lstm_ok = all(lstm.get(key) == value for key, value in LSTM_SETTINGS.items())
+    if (
+        found != TURTLE_LAYERS
+        or features != N_INPUTS + 1
+        or steps not in (1, N_STEPS)
+        or not lstm_ok
+    ):
+        raise NotShapegenModel(f"layers {found}, input steps {steps}, lstm {_settings(lstm)}")
+    fields = (field.name for field in dataclasses.fields(MixtureSpec))
+    mixture = MixtureSpec(**{name: loss["config"][name] for name in fields})
+    network = Network(
+        framing="point" if steps == 1 else "sequence",
+        head="turtle",
+        lstm_kernel=_array(file, "layers/lstm/cell/vars/0"),
+        lstm_recurrent_kernel=_array(file, "layers/lstm/cell/vars/1"),
+        lstm_bias=_array(file, "layers/lstm/cell/vars/2"),
+        head_kernel=_array(file, "layers/step_dense/vars/0"),
+        head_bias=_array(file, "layers/step_dense/vars/1"),
+        mixture=mixture,
+        train_updates=int(file["optimizer/vars/0"][()]),
+        second_head_kernel=_array(file, "layers/step_dense_1/vars/0"),
+        second_head_bias=_array(file, "layers/step_dense_1/vars/1"),
+        conditional=bool(loss["config"]["conditional"]),
     )
     _check_shapes(network)
     return network
@@ -178,17 +225,28 @@ def _array(file: h5py.File, name: str) -> np.ndarray:
 def _check_shapes(network: Network) -> None:
     units = network.units
     steps = network.head_kernel.shape[0]
-    features = units + (2 if network.head == "mixture" else 0)
-    outputs = (
-        2 if network.mixture is None else N_PARAMS_PER_COMPONENT * network.mixture.n_components
-    )
+    n_inputs = N_INPUTS if network.head == "turtle" else 2
+    features = units + (n_inputs if network.head != "point" else 0)
+    if network.head == "point":
+        outputs = 2
+    elif network.head == "mixture":
+        outputs = N_PARAMS_PER_COMPONENT * network.mixture.n_components
+    else:
+        outputs = 1 + 3 * network.mixture.n_components
     shapes = {
-        "lstm kernel": (network.lstm_kernel.shape, (2, 4 * units)),
+        "lstm kernel": (network.lstm_kernel.shape, (n_inputs, 4 * units)),
         "lstm recurrent kernel": (network.lstm_recurrent_kernel.shape, (units, 4 * units)),
         "lstm bias": (network.lstm_bias.shape, (4 * units,)),
         "head kernel": (network.head_kernel.shape, (steps, features, outputs)),
         "head bias": (network.head_bias.shape, (steps, outputs)),
     }
+    if network.head == "turtle":
+        second = 3 * network.mixture.n_components
+        shapes["second head kernel"] = (
+            network.second_head_kernel.shape,
+            (steps, features + 1, second),
+        )
+        shapes["second head bias"] = (network.second_head_bias.shape, (steps, second))
     for name, (found, expected) in shapes.items():
         if found != expected:
             raise NotShapegenModel(f"{name} of shape {found}; expected {expected}")

@@ -25,13 +25,18 @@ class Network:
 
     framing: str
     head: str
-    lstm_kernel: np.ndarray  # (2, 4 units): input, forget, cell, output gates
+    lstm_kernel: np.ndarray  # (inputs, 4 units): input, forget, cell, output gates
     lstm_recurrent_kernel: np.ndarray  # (units, 4 units)
     lstm_bias: np.ndarray  # (4 units,)
     head_kernel: np.ndarray  # (steps, units [+ 2], outputs)
     head_bias: np.ndarray  # (steps, outputs)
     mixture: MixtureSpec | None
     train_updates: int
+    # The turtle head (shapes): a second head for each move's second coordinate, reading
+    # the first too; and whether the family is an input.
+    second_head_kernel: np.ndarray | None = None  # (steps, units + inputs + 1, outputs)
+    second_head_bias: np.ndarray | None = None
+    conditional: bool = False
 
     @property
     def units(self) -> int:
@@ -46,14 +51,18 @@ class Network:
             self.lstm_bias,
             self.head_kernel,
             self.head_bias,
+            self.second_head_kernel,
+            self.second_head_bias,
         )
-        return sum(weight.size for weight in weights)
+        return sum(weight.size for weight in weights if weight is not None)
 
     def kind(self) -> dict:
         """framing, head, units (and mixture components): what params.yaml says of a variant."""
         kind = {"framing": self.framing, "head": self.head, "units": self.units}
         if self.mixture is not None:
             kind["n_components"] = self.mixture.n_components
+        if self.head == "turtle":
+            kind["conditional"] = self.conditional
         return kind
 
 
@@ -70,7 +79,8 @@ def initial_state(network: Network, n: int) -> tuple[np.ndarray, np.ndarray]:
 def lstm_step(
     network: Network, points: np.ndarray, state: tuple[np.ndarray, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Keras' LSTM cell (tanh, sigmoid gates): the state (h, c) after reading points (n, 2)."""
+    """Keras' LSTM cell (tanh, sigmoid gates): the state (h, c) after reading inputs
+    (n, features): the points (n, 2), or a turtle step's inputs."""
     h, c = state
     z = points @ network.lstm_kernel + h @ network.lstm_recurrent_kernel + network.lstm_bias
     gate_in, gate_forget, candidate, gate_out = np.split(z, 4, axis=-1)
@@ -80,9 +90,19 @@ def lstm_step(
 
 def head_outputs(network: Network, h: np.ndarray, points: np.ndarray, step: int) -> np.ndarray:
     """The head's raw outputs (n, p) at a step, from the LSTM's output and the current point."""
-    features = np.concatenate([h, points], axis=-1) if network.head == "mixture" else h
+    features = np.concatenate([h, points], axis=-1) if network.head != "point" else h
     index = min(step, network.head_kernel.shape[0] - 1)
     return features @ network.head_kernel[index] + network.head_bias[index]
+
+
+def second_head_outputs(
+    network: Network, h: np.ndarray, inputs: np.ndarray, first: np.ndarray, step: int
+) -> np.ndarray:
+    """The turtle's second head (n, p): from the LSTM's output, the inputs and the move's
+    first coordinate (n,)."""
+    features = np.concatenate([h, inputs, first[:, None]], axis=-1)
+    index = min(step, network.second_head_kernel.shape[0] - 1)
+    return features @ network.second_head_kernel[index] + network.second_head_bias[index]
 
 
 def next_outputs(
@@ -109,4 +129,25 @@ def forward(network: Network, inputs: np.ndarray) -> np.ndarray:
     for step in range(inputs.shape[1]):
         raw, state = next_outputs(network, inputs[:, step], state, step)
         outputs.append(raw)
+    return np.stack(outputs, axis=1)
+
+
+def turtle_forward(network: Network, inputs: np.ndarray) -> np.ndarray:
+    """A turtle model's raw outputs (n, steps, 1 + 6K), teacher-forced: inputs (n, steps,
+    inputs + 1) as shapegen.turtle.frame_shapes makes them, the last column each step's
+    own first coordinate (read by the second head only)."""
+    inputs = np.asarray(inputs, dtype=np.float64)
+    n = inputs.shape[0]
+    state = initial_state(network, n)
+    outputs = []
+    for step in range(inputs.shape[1]):
+        step_inputs, first = inputs[:, step, :-1], inputs[:, step, -1]
+        if network.framing == "point":
+            state, index = initial_state(network, n), 0
+        else:
+            index = step
+        state = lstm_step(network, step_inputs, state)
+        first_raw = head_outputs(network, state[0], step_inputs, index)
+        second_raw = second_head_outputs(network, state[0], step_inputs, first, index)
+        outputs.append(np.concatenate([first_raw, second_raw], axis=1))
     return np.stack(outputs, axis=1)

@@ -155,7 +155,7 @@ PREFIX_STYLE = {"color": "tab:red", "linewidth": 2.5, "marker": "o", "markersize
 def overlay_figure(
     panels: Mapping[str, np.ndarray], panel_inches: float, title: str, prefix_corners: int = 0
 ) -> Figure:
-    """Panels side by side, each overlaying many shapes (m, 4, 2) drawn as outlines.
+    """Panels side by side, each overlaying many shapes ((k, 2) each) drawn as outlines.
 
     With prefix_corners > 0 the first corners, given rather than generated, are drawn in red.
     """
@@ -166,7 +166,7 @@ def overlay_figure(
         for points in shapes:
             draw_shape(axes, points, **OVERLAY_STYLE)
         if prefix_corners:
-            given = np.asarray(shapes[0, :prefix_corners], dtype=np.float64)
+            given = np.asarray(shapes[0][:prefix_corners], dtype=np.float64)
             axes.plot(given[:, 0], given[:, 1], label="given corners", **PREFIX_STYLE)
             axes.legend(loc="upper right", fontsize=7)
         _frame(axes, f"{label} ({len(shapes)} shapes)")

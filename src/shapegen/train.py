@@ -19,8 +19,11 @@ import tensorflow as tf
 
 from shapegen.config import VariantParams
 from shapegen.errors import InputError
+from shapegen.families import ShapeBatch
 from shapegen.geometry import FRAMINGS
-from shapegen.model import build_model
+from shapegen.mixture import kmeans_centres
+from shapegen.model import build_model, build_turtle_model
+from shapegen.turtle import TARGET_COLUMNS, frame_shapes
 
 Snapshot = tuple[list[np.ndarray], list[np.ndarray]]
 PROGRESS_BAR_WIDTH = 30
@@ -38,10 +41,29 @@ class TrainingResult:
 
 def train_variant(
     params: VariantParams,
-    rectangles: np.ndarray,
+    data: np.ndarray | ShapeBatch,
     on_chunk: Callable[[int, np.ndarray], None] | None = None,
 ) -> tuple[keras.Model, TrainingResult]:
-    """Build a variant's model and train it on the rectangles as its params say."""
+    """Build a variant's model and train it on its data (rectangles or shapes) as its
+    params say."""
+    if params.model.head == "turtle":
+        model, inputs, targets = _turtle_model(params, data)
+    else:
+        model, inputs, targets = _corner_model(params, data)
+    result = train(
+        model,
+        inputs,
+        targets,
+        params.train.checkpoints,
+        passes=params.train.passes,
+        jit_compile=params.train.jit_compile,
+        chunk_size=params.train.chunk_size,
+        on_chunk=on_chunk,
+    )
+    return model, result
+
+
+def _corner_model(params: VariantParams, rectangles: np.ndarray):
     inputs, targets = FRAMINGS[params.model.framing](rectangles)
     mixture = params.model.mixture
     model = build_model(
@@ -54,17 +76,50 @@ def train_variant(
         learning_rate_decay_to=params.train.learning_rate_decay_to,
         n_updates=len(inputs) * params.train.passes,
     )
-    result = train(
-        model,
-        inputs,
-        targets,
-        params.train.checkpoints,
-        passes=params.train.passes,
-        jit_compile=params.train.jit_compile,
-        chunk_size=params.train.chunk_size,
-        on_chunk=on_chunk,
+    return model, inputs, targets
+
+
+def _turtle_model(params: VariantParams, shapes: ShapeBatch):
+    conditional = params.model.turtle.conditional
+    inputs, targets = frame_shapes(
+        shapes.points, shapes.lengths, shapes.families if conditional else None
     )
-    return model, result
+    k = params.model.mixture.n_components
+    if params.model.framing == "point":
+        # Each step of a shape is a sequence of its own; a shape is still one update.
+        inputs, targets = inputs[:, :, None], targets[:, :, None]
+        means = initial_move_means(targets.reshape(1, -1, TARGET_COLUMNS), k)
+    else:
+        inputs, targets = inputs[:, None], targets[:, None]
+        means = initial_move_means(targets[:, 0], k)
+    model = build_turtle_model(
+        params.model.units,
+        params.train.learning_rate,
+        params.model.seed,
+        framing=params.model.framing,
+        mixture=dataclasses.asdict(params.model.mixture),
+        conditional=conditional,
+        initial_scale=params.model.turtle.initial_scale,
+        initial_means=means,
+        learning_rate_decay_to=params.train.learning_rate_decay_to,
+        n_updates=len(inputs) * params.train.passes,
+    )
+    return model, inputs.astype(np.float32), targets.astype(np.float32)
+
+
+def initial_move_means(targets: np.ndarray, k: int) -> np.ndarray:
+    """(steps, 2, k): k-means centres of each step's moves (targets (n, steps, 5)).
+
+    A step with no moves (the last, which only ends shapes) gets evenly spaced centres.
+    """
+    steps = targets.shape[1]
+    means = np.tile((np.arange(k) + 0.5) / k, (steps, 2, 1))
+    for step in range(steps):
+        drawn = targets[:, step, 2] > 0
+        if drawn.any():
+            for coordinate in range(2):
+                means[step, coordinate] = kmeans_centres(targets[drawn, step, coordinate], k)
+    return means
 
 
 def chunk_bounds(n_updates: int, checkpoints: Sequence[int], chunk_size: int) -> list[int]:
