@@ -32,6 +32,7 @@ bench: venv
 # The mixture recipe for 24 seed pairs it was not tuned on (about 2 minutes).
 seeds: venv
 	$(BIN)/python benchmarks/seeds.py
+	$(BIN)/python benchmarks/shape_seeds.py
 
 lint: venv
 	$(BIN)/ruff check .

@@ -36,9 +36,9 @@ def main() -> None:
     # TensorFlow starts only once params and data are checked: a mistake there costs no
     # start-up, and its one-line error is not buried under TensorFlow's start-up log.
     from shapegen.model_files import save_model
-    from shapegen.train import progress_bar, restore_snapshot, train_variant
+    from shapegen.train import progress_bar, restore_snapshot, train_variant, updates_per_pass
 
-    n_updates = len(data) * params.train.passes
+    n_updates = updates_per_pass(params, len(data)) * params.train.passes
     progress = progress_bar(n_updates, params.train.loss_window)
     model, result = train_variant(params, data, on_chunk=progress)
 

@@ -31,4 +31,8 @@ def small_params_raw(default_params_raw) -> dict:
     raw["gallery"].update(train_grid_rows=2, train_grid_cols=3)
     for variant in raw["variants"].values():
         variant["train"].update(checkpoints=[100, 300], loss_window=50, loss_log_every=10)
+        if variant["data"] == "shapes":
+            variant["model"]["units"] = 8
+            variant["model"]["mixture"]["n_components"] = 4
+            variant["train"].update(passes=1, shapes_per_update=1)
     return raw

@@ -227,3 +227,48 @@ def test_the_schema_and_the_validator_refuse_a_missing_key(default_params_raw):
     assert list(jsonschema.Draft7Validator(params_json_schema()).iter_errors(raw))
     with pytest.raises(InputError):
         parse_params(raw)
+
+
+@pytest.mark.parametrize(
+    ("keys", "value", "expected"),
+    [
+        (
+            ("variants", "families", "data"),
+            "rectangles",
+            r"families\.data is the string 'rectangles'; expected shapes for head: turtle",
+        ),
+        (
+            ("variants", "book", "data"),
+            "shapes",
+            r"variants\.book\.data is the string 'shapes'; expected rectangles for head: point",
+        ),
+        (
+            ("variants", "families", "train", "shapes_per_update"),
+            7,
+            r"shapes_per_update is 7; expected a divisor of shapes\.n_train",
+        ),
+        (
+            ("variants", "mixture", "train", "shapes_per_update"),
+            2,
+            r"shapes_per_update is 2; expected 1 for data: rectangles",
+        ),
+        (
+            ("variants", "families", "model", "mixture", "support"),
+            "plane",
+            r"support is the string 'plane'; expected unit_square for head: turtle",
+        ),
+        (
+            ("variants", "families", "model", "turtle", "conditional"),
+            "yes",
+            r"conditional is the string 'yes'; expected true or false",
+        ),
+    ],
+)
+def test_shapes_variants_are_checked_across_keys(default_params_raw, keys, value, expected):
+    with pytest.raises(InputError, match=expected):
+        parse_params(_with(default_params_raw, value, *keys))
+
+
+def test_a_turtle_head_needs_its_section(default_params_raw):
+    with pytest.raises(InputError, match=r"variants\.families\.model\.turtle goes with head"):
+        parse_params(_without(default_params_raw, "variants", "families", "model", "turtle"))

@@ -112,6 +112,8 @@ class TrainParams:
     chunk_size: int = dataclasses.field(metadata=_at_least(1))
     loss_window: int = dataclasses.field(metadata=_at_least(1))
     loss_log_every: int = dataclasses.field(metadata=_at_least(1))
+    # Shapes per update (data: shapes only; the chapter's rectangles train one at a time).
+    shapes_per_update: int = dataclasses.field(default=1, metadata=_at_least(1))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -121,6 +123,14 @@ class VariantParams:
     data: typing.Literal["rectangles", "shapes"]  # data/<data>.h5: what it learns to draw
     model: ModelParams
     train: TrainParams
+
+
+@dataclasses.dataclass(frozen=True)
+class FramingComparison:
+    """Two shapes variants that differ in their framing, compared on rotated rectangles."""
+
+    sequence: str
+    point: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -140,6 +150,7 @@ class GalleryParams:
     temperature_strip: tuple[float, ...] = dataclasses.field(metadata=_at_least(0, exclusive=True))
     shapes_per_panel: int = dataclasses.field(metadata=_at_least(1))
     primed_widths: tuple[float, ...] = dataclasses.field(metadata=_inside_unit_interval())
+    compare_framings: FramingComparison
 
 
 @dataclasses.dataclass(frozen=True)
@@ -275,7 +286,7 @@ def _parse(value: Any, kind: Any, key: str, source: str, metadata=None, valid_ke
 
 
 def _kind_text(kind: type) -> str:
-    return {int: "an integer", float: "a number", bool: "true or false"}[kind]
+    return {int: "an integer", float: "a number", bool: "true or false", str: "a name"}[kind]
 
 
 _KIND_PLURAL = {int: "integers", float: "numbers"}
@@ -310,8 +321,8 @@ def _parse_section(
     for field in fields:
         field_key = _join(key, field.name)
         if field.name not in value:
-            if field.default is None:  # an optional section
-                parsed[field.name] = None
+            if field.default is not dataclasses.MISSING:  # optional: a section, or a default
+                parsed[field.name] = field.default
                 continue
             raise InputError(f"{source}: missing key {field_key}")
         parsed[field.name] = _parse(
@@ -398,7 +409,7 @@ def schema_text() -> str:
     return json.dumps(params_json_schema(), indent=2) + "\n"
 
 
-_JSON_TYPES = {int: "integer", float: "number", bool: "boolean"}
+_JSON_TYPES = {int: "integer", float: "number", bool: "boolean", str: "string"}
 
 
 def _schema(kind: Any, metadata: typing.Mapping[str, Any] | None = None) -> dict:
@@ -413,7 +424,7 @@ def _schema(kind: Any, metadata: typing.Mapping[str, Any] | None = None) -> dict
                 field.name: _schema(hints[field.name], field.metadata) for field in fields
             },
             # An optional section (default None) may be left out.
-            "required": [field.name for field in fields if field.default is not None],
+            "required": [field.name for field in fields if field.default is dataclasses.MISSING],
             "additionalProperties": False,
         }
     origin = typing.get_origin(kind)
@@ -488,14 +499,41 @@ def _check_cross_fields(params: Params, source: str) -> None:
     if sum(weights.values()) <= 0:
         _fail(source, "shapes.family_weights", weights, "at least one weight > 0")
     for name, variant in params.variants.items():
+        if (variant.model.head == "turtle") != (variant.data == "shapes"):
+            _fail(
+                source,
+                f"variants.{name}.data",
+                variant.data,
+                f"{'shapes' if variant.model.head == 'turtle' else 'rectangles'} "
+                f"for head: {variant.model.head}",
+            )
         key = f"variants.{name}.train.checkpoints"
         checkpoints = variant.train.checkpoints
         if any(later <= earlier for earlier, later in itertools.pairwise(checkpoints)):
             _fail(source, key, list(checkpoints), "strictly increasing update counts")
         n_train = params.dataset.n_train if variant.data == "rectangles" else params.shapes.n_train
-        n_updates = n_train * variant.train.passes
+        per_update = variant.train.shapes_per_update
+        if variant.data == "rectangles" and per_update != 1:
+            _fail(
+                source,
+                f"variants.{name}.train.shapes_per_update",
+                per_update,
+                "1 for data: rectangles (the chapter's one rectangle per update)",
+            )
+        if n_train % per_update:
+            _fail(
+                source,
+                f"variants.{name}.train.shapes_per_update",
+                per_update,
+                f"a divisor of shapes.n_train ({n_train}): every update sees as many shapes",
+            )
+        n_updates = n_train // per_update * variant.train.passes
         if checkpoints[-1] > n_updates:
-            expected = f"update counts <= {variant.data} n_train x train.passes ({n_updates})"
+            expected = (
+                f"update counts <= n_train / shapes_per_update x passes ({n_updates})"
+                if variant.data == "shapes"
+                else f"update counts <= dataset.n_train x train.passes ({n_updates})"
+            )
             _fail(source, key, list(checkpoints), expected)
         model = variant.model
         if model.head in ("mixture", "turtle") and model.mixture is None:
@@ -521,19 +559,27 @@ def _check_cross_fields(params: Params, source: str) -> None:
                 f"{source}: variants.{name}.model.turtle goes with head: turtle, and head: "
                 f"turtle needs it (head is {model.head})"
             )
-        if (model.head == "turtle") != (variant.data == "shapes"):
-            _fail(
-                source,
-                f"variants.{name}.data",
-                variant.data,
-                f"{'shapes' if model.head == 'turtle' else 'rectangles'} for head: {model.head}",
-            )
         if model.head == "turtle" and model.mixture.support != "unit_square":
             _fail(
                 source,
                 f"variants.{name}.model.mixture.support",
                 model.mixture.support,
                 "unit_square for head: turtle (every move lies in [0, 1])",
+            )
+    _check_framing_comparison(params, source)
+
+
+def _check_framing_comparison(params: Params, source: str) -> None:
+    for framing in ("sequence", "point"):
+        key = f"gallery.compare_framings.{framing}"
+        name = getattr(params.gallery.compare_framings, framing)
+        variant = params.variants.get(name)
+        if variant is None or variant.data != "shapes" or variant.model.framing != framing:
+            _fail(
+                source,
+                key,
+                name,
+                f"a variant under variants with data: shapes and framing: {framing}",
             )
 
 

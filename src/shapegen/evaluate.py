@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from shapegen.config import EvaluateParams
-from shapegen.families import FAMILIES, ShapeBatch, recognise
+from shapegen.families import FAMILIES, ShapeBatch, draw_shapes, recognise
 from shapegen.generate import Generator
 from shapegen.geometry import STEP_NAMES, nearest_rectangle_sizes, width_prefixes
 from shapegen.metrics import (
@@ -112,6 +112,8 @@ def evaluate_shapes_model(
     conditional one is asked for families drawn with the dataset's weights, and then for
     n_generated shapes of each family in turn (`requested.<family>`, with
     conditional_accuracy; skipped with per_family False, for the learning curve).
+    `*_floor`: the same figures for n_generated shapes drawn by the dataset's own process,
+    a perfect sampler: the test split and the sample size alone put them above 0.
     heldout_nll is per test shape, teacher-forced.
     """
     rng = np.random.default_rng(settings.seed)
@@ -128,6 +130,14 @@ def evaluate_shapes_model(
     }
     if conditional:
         metrics["conditional_accuracy"] = conditional_accuracy(requested, generated, tolerance)
+    if per_family:
+        # What a perfect sampler scores: as many shapes from the dataset's own process,
+        # through the same recogniser, against the same test split.
+        perfect = draw_shapes(np.random.default_rng(settings.seed), n, family_weights)
+        floor = family_metrics(recognise(perfect.points, perfect.lengths, tolerance), reference)
+        metrics["family_tv_floor"] = floor["family_tv"]
+        metrics["sides_tv_floor"] = floor["sides_tv"]
+        metrics["w1_floor"] = floor["w1"]
     if conditional and per_family:
         metrics["requested"] = {}
         for index, family in enumerate(FAMILIES):

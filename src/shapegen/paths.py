@@ -15,6 +15,7 @@ SHAPES_FILE = DATA / "shapes.h5"
 GALLERY_DIR = DATA / "gallery"
 TRAINING_GRID_FILE = GALLERY_DIR / "training_rectangles.png"
 TRAINING_SHAPES_FILE = GALLERY_DIR / "training_shapes.png"
+FRAMINGS_FIGURE_FILE = GALLERY_DIR / "framings_rotated_rectangles.png"
 MODELS_DIR = DATA / "models"
 MODEL_FILE_NAME = "model.keras"
 

@@ -153,16 +153,25 @@ PREFIX_STYLE = {"color": "tab:red", "linewidth": 2.5, "marker": "o", "markersize
 
 
 def overlay_figure(
-    panels: Mapping[str, np.ndarray], panel_inches: float, title: str, prefix_corners: int = 0
+    panels: Mapping[str, Sequence[np.ndarray]],
+    panel_inches: float,
+    title: str,
+    prefix_corners: int = 0,
+    columns: int | None = None,
 ) -> Figure:
-    """Panels side by side, each overlaying many shapes ((k, 2) each) drawn as outlines.
+    """Panels, each overlaying many shapes ((k, 2) each) drawn as outlines, in rows of
+    `columns` (default: one row).
 
     With prefix_corners > 0 the first corners, given rather than generated, are drawn in red.
     """
-    figure = fixed_figure(len(panels) * panel_inches * 1.3 + 0.3, panel_inches * 1.3 + 1.2)
+    columns = columns or len(panels)
+    rows = -(-len(panels) // columns)
+    figure = fixed_figure(
+        columns * panel_inches * 1.3 + 0.3, rows * (panel_inches * 1.3 + 0.6) + 0.6
+    )
     figure.suptitle(title)
-    grid = figure.subplots(1, len(panels), squeeze=False).flat
-    for axes, (label, shapes) in zip(grid, panels.items(), strict=True):
+    grid = figure.subplots(rows, columns, squeeze=False).flat
+    for axes, (label, shapes) in zip(grid, panels.items(), strict=False):
         for points in shapes:
             draw_shape(axes, points, **OVERLAY_STYLE)
         if prefix_corners:

@@ -85,13 +85,18 @@ def _turtle_model(params: VariantParams, shapes: ShapeBatch):
         shapes.points, shapes.lengths, shapes.families if conditional else None
     )
     k = params.model.mixture.n_components
+    means = initial_move_means(
+        targets if params.model.framing == "sequence" else targets.reshape(-1, 1, TARGET_COLUMNS), k
+    )
+    per_update = params.train.shapes_per_update
+    n_updates = len(inputs) // per_update
     if params.model.framing == "point":
-        # Each step of a shape is a sequence of its own; a shape is still one update.
-        inputs, targets = inputs[:, :, None], targets[:, :, None]
-        means = initial_move_means(targets.reshape(1, -1, TARGET_COLUMNS), k)
+        # Each step of a shape is a sequence of its own; the shapes of an update together.
+        inputs = inputs.reshape(n_updates, -1, 1, inputs.shape[-1])
+        targets = targets.reshape(n_updates, -1, 1, TARGET_COLUMNS)
     else:
-        inputs, targets = inputs[:, None], targets[:, None]
-        means = initial_move_means(targets[:, 0], k)
+        inputs = inputs.reshape(n_updates, per_update, *inputs.shape[1:])
+        targets = targets.reshape(n_updates, per_update, *targets.shape[1:])
     model = build_turtle_model(
         params.model.units,
         params.train.learning_rate,
@@ -105,6 +110,11 @@ def _turtle_model(params: VariantParams, shapes: ShapeBatch):
         n_updates=len(inputs) * params.train.passes,
     )
     return model, inputs.astype(np.float32), targets.astype(np.float32)
+
+
+def updates_per_pass(params: VariantParams, n_train: int) -> int:
+    """Updates in one pass over n_train rectangles or shapes."""
+    return n_train // params.train.shapes_per_update
 
 
 def initial_move_means(targets: np.ndarray, k: int) -> np.ndarray:

@@ -178,7 +178,7 @@ CASES = {
     "unknown head": (
         MAKE_DATASET,
         params_change("variants", "book", "model", "head", value="gmm"),
-        r"variants\.book\.model\.head is the string 'gmm'; expected one of point, mixture$",
+        r"variants\.book\.model\.head is the string 'gmm'; expected one of point, mixture, turtle$",
     ),
     "mixture section without a mixture head": (
         MAKE_DATASET,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from shapegen.evaluate import LEARNING_CURVE_COLUMNS
+from shapegen.evaluate import LEARNING_CURVE_COLUMNS, SHAPES_LEARNING_CURVE_COLUMNS
 
 from .project import file_hashes, run, write_params
 
@@ -27,13 +27,29 @@ def test_repro_leaves_every_output(repo, small_params_raw):
     assert (repo / "data/gallery/training_rectangles.png").is_file()
     assert (repo / "data/shapes.h5").is_file()
     assert (repo / "data/gallery/training_shapes.png").is_file()
+    assert (repo / "data/gallery/framings_rotated_rectangles.png").is_file()
     for variant, params in variants.items():
         assert (repo / f"data/models/{variant}/model.keras").is_file()
         for updates in params["train"]["checkpoints"]:
             assert (
                 repo / f"data/models/{variant}/checkpoints/updates_{updates:08d}.keras"
             ).is_file()
-        assert sorted(path.name for path in (repo / f"data/gallery/{variant}").glob("*.png")) == [
+        figures = sorted(path.name for path in (repo / f"data/gallery/{variant}").glob("*.png"))
+        assert (repo / f"data/plots/{variant}/train_loss.tsv").read_text().startswith("updates\t")
+        curve = (repo / f"data/plots/{variant}/learning_curve.tsv").read_text().splitlines()
+        assert len(curve) == 1 + len(params["train"]["checkpoints"])
+        metrics = json.loads((repo / f"data/metrics/{variant}.json").read_text())
+        if params["data"] == "shapes":
+            assert figures == ["checkpoints.png", "primed.png", "samples.png"]
+            assert curve[0].split("\t") == list(SHAPES_LEARNING_CURVE_COLUMNS)
+            n_train = small_params_raw["shapes"]["n_train"]
+            assert metrics["train_updates"] == n_train * params["train"]["passes"]
+            for key in ("heldout_nll", "invalid_fraction", "family_tv", "family_tv_floor"):
+                assert isinstance(metrics[key], float), key
+            conditional = params["model"]["turtle"]["conditional"]
+            assert ("conditional_accuracy" in metrics) == conditional
+            continue
+        assert figures == [
             "checkpoints.png",
             "generated_vs_nearest.png",
             "primed.png",
@@ -41,10 +57,6 @@ def test_repro_leaves_every_output(repo, small_params_raw):
             "size_histograms.png",
             "temperature_strip.png",
         ]
-        assert (repo / f"data/plots/{variant}/train_loss.tsv").read_text().startswith("updates\t")
-        curve = (repo / f"data/plots/{variant}/learning_curve.tsv").read_text().splitlines()
-        assert len(curve) == 1 + len(params["train"]["checkpoints"])
-        metrics = json.loads((repo / f"data/metrics/{variant}.json").read_text())
         for key in (*LEARNING_CURVE_COLUMNS[1:], "heldout_mae_floor", "width_w1_floor"):
             assert isinstance(metrics[key], float), key
         assert len(metrics["heldout_mae_by_step"]) == 3

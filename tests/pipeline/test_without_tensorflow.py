@@ -19,7 +19,10 @@ import pytest
 from shapegen.dataset import read_dataset
 from shapegen.generate import load_generator
 from shapegen.model import load_keras_model
-from shapegen.network import forward
+from shapegen.network import forward, turtle_forward
+from shapegen.shape_generator import ShapeGenerator
+from shapegen.shapes_dataset import read_shapes
+from shapegen.turtle import frame_shapes
 
 from .project import file_hashes, run
 
@@ -52,10 +55,29 @@ def model_files(repo: Path) -> list[Path]:
 
 def test_the_numpy_network_equals_keras_for_every_variant_and_checkpoint(reproduced_project):
     test = read_dataset(reproduced_project / "data/rectangles.h5").test
+    test_shapes = read_shapes(reproduced_project / "data/shapes.h5")["test"]
     paths = model_files(reproduced_project)
-    assert len(paths) == 2 * 3  # book and mixture: 2 checkpoints and the final model each
+    assert len(paths) == 5 * 3  # every variant: 2 checkpoints and the final model each
     for path in paths:
         model, generator = load_keras_model(path), load_generator(path)
+        if isinstance(generator, ShapeGenerator):
+            families = test_shapes.families if generator.network.conditional else None
+            drawn = generator.generate_batch(
+                len(test_shapes), np.random.default_rng(0), 1.0, families
+            )
+            for points, lengths in ((test_shapes.points, test_shapes.lengths), drawn):
+                inputs = frame_shapes(points, lengths, families)[0].astype(np.float32)
+                batched = (
+                    inputs.reshape(-1, 1, inputs.shape[-1])
+                    if generator.network.framing == "point"
+                    else inputs
+                )
+                theirs = keras.ops.convert_to_numpy(model(batched, training=False))
+                ours = turtle_forward(generator.network, inputs)
+                np.testing.assert_allclose(
+                    ours.reshape(theirs.shape), theirs, rtol=0, atol=1e-5, err_msg=str(path)
+                )
+            continue
         drawn = generator.generate_batch(len(test), np.random.default_rng(0), 1.0)
         for shapes in (test, drawn):  # teacher-forced, and fed back
             inputs = shapes[:, :3].astype(np.float32)
@@ -80,6 +102,10 @@ def test_the_command_and_the_api_run_with_tensorflow_impossible(project, blocked
         assert (
             "updates trained" in run([shapegen, "info", variant], project, env=blocked_env).stdout
         )
+    for arguments in (["families"], ["families_conditional", "--family", "regular_polygon"]):
+        result = run([shapegen, "sample", *arguments, "-n", "16"], project, env=blocked_env)
+        shapes = json.loads(result.stdout)["shapes"]
+        assert len(shapes) == 16 and all("family" in shape for shape in shapes)
     code = (
         "import shapegen, sys; g = shapegen.load_generator('mixture'); "
         "s = g.sample(4, seed=1); c = g.complete([[0, 0], [0.3, 0]], 2, seed=1); "
@@ -101,8 +127,10 @@ def test_the_readme_example_runs_without_tensorflow(project, blocked_env, repo_r
 
 def test_gallery_and_evaluate_reproduce_dvcs_outputs_without_tensorflow(project, blocked_env):
     before = file_hashes(project)
+    variants = ("book", "mixture", "families", "families_conditional", "families_point")
     for stage in ("gallery", "evaluate"):
-        for variant in ("book", "mixture"):
+        for variant in variants:
             run([sys.executable, f"pipeline/{stage}.py", variant], project, env=blocked_env)
+    run([sys.executable, "pipeline/compare_framings.py"], project, env=blocked_env)
     assert file_hashes(project) == before
     assert run(["git", "status", "--porcelain"], project).stdout == ""

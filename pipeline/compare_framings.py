@@ -1,0 +1,57 @@
+"""Stage compare_framings: what memory buys, on rotated rectangles.
+
+data/gallery/framings_rotated_rectangles.png: the first two corners of test rotated
+rectangles, completed by the sequence-framed model and by the point-framed one (the
+chapter's framing: each step from the last alone). The third corner lies at h = x0 / sin t
+from the second: it needs the first corner, which only the sequence model remembers.
+"""
+
+import numpy as np
+
+from shapegen import paths
+from shapegen.config import expected_model_kind, load_params, variant_params
+from shapegen.families import FAMILIES, parameter_label
+from shapegen.files import write_figure
+from shapegen.model_files import read_variant_network
+from shapegen.plotting import overlay_figure
+from shapegen.shape_generator import ShapeGenerator
+from shapegen.shapes_dataset import read_shapes
+from shapegen.stage import run_stage
+
+GIVEN_POINTS = 2
+N_PREFIXES = 3
+
+
+def main() -> None:
+    params = load_params()
+    gallery = params.gallery
+    test = read_shapes(paths.SHAPES_FILE)["test"]
+    family = FAMILIES.index("rotated_rectangle")
+    rows = np.flatnonzero(test.families == family)[:N_PREFIXES]
+    n = gallery.shapes_per_panel
+    panels = {}
+    for framing, variant in (
+        ("sequence", gallery.compare_framings.sequence),
+        ("point", gallery.compare_framings.point),
+    ):
+        kind = expected_model_kind(variant_params(params, variant))
+        model = ShapeGenerator(read_variant_network(paths.model_file(variant), kind))
+        asked = np.full(n, family) if model.network.conditional else None
+        for row in rows:
+            prefix = np.broadcast_to(test.points[row, :GIVEN_POINTS], (n, GIVEN_POINTS, 2))
+            rng = np.random.default_rng(gallery.sample_seed)
+            points, lengths = model.complete_batch(prefix, rng, gallery.sample_temperature, asked)
+            label = f"{variant} ({framing})\n{parameter_label(family, test.parameters[row])}"
+            panels[label] = [shape[:k] for shape, k in zip(points, lengths, strict=True)]
+    title = (
+        f"Two corners given: with memory (top), without (bottom); T = {gallery.sample_temperature}"
+    )
+    figure = overlay_figure(
+        panels, gallery.panel_inches, title, prefix_corners=GIVEN_POINTS, columns=N_PREFIXES
+    )
+    write_figure(paths.FRAMINGS_FIGURE_FILE, figure, gallery.dpi)
+    print(f"wrote {paths.FRAMINGS_FIGURE_FILE}")
+
+
+if __name__ == "__main__":
+    run_stage(main)

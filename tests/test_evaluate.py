@@ -1,0 +1,46 @@
+"""The shapes models' evaluation: what it measures, on small models and the true process."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from shapegen.config import parse_params
+from shapegen.evaluate import SHAPES_LEARNING_CURVE_COLUMNS, evaluate_shapes_model
+from shapegen.families import FAMILIES, draw_shapes
+
+from .models import generator_of, small_turtle_model
+
+TEST = draw_shapes(np.random.default_rng(8), 400, np.ones(3))
+WEIGHTS = np.ones(3)
+
+
+def settings(default_params_raw, n_generated=300):
+    params = parse_params(default_params_raw).evaluate
+    return dataclasses.replace(params, n_generated=n_generated)
+
+
+def test_an_unconditional_models_metrics_and_their_floors(default_params_raw, tmp_path):
+    generator = generator_of(small_turtle_model(), tmp_path)
+    metrics = evaluate_shapes_model(generator, TEST, settings(default_params_raw), WEIGHTS)
+    assert set(SHAPES_LEARNING_CURVE_COLUMNS) <= set(metrics)
+    assert 0 <= metrics["invalid_fraction"] <= 1
+    assert sum(metrics["family_share"].values()) + metrics["invalid_fraction"] == pytest.approx(1)
+    assert "conditional_accuracy" not in metrics and "requested" not in metrics
+    # The floor is a perfect sampler's score: below an untrained model's, above 0.
+    assert 0 < metrics["family_tv_floor"] < metrics["family_tv"]
+    assert set(metrics["w1_floor"]) == set(FAMILIES)
+    again = evaluate_shapes_model(generator, TEST, settings(default_params_raw), WEIGHTS)
+    assert again == metrics
+
+
+def test_a_conditional_model_is_scored_per_requested_family(default_params_raw, tmp_path):
+    generator = generator_of(small_turtle_model(conditional=True), tmp_path)
+    metrics = evaluate_shapes_model(generator, TEST, settings(default_params_raw), WEIGHTS)
+    assert set(metrics["conditional_accuracy"]) == set(FAMILIES)
+    assert set(metrics["requested"]) == set(FAMILIES)
+    assert "sides_tv" in metrics["requested"]["regular_polygon"]
+    curve_row = evaluate_shapes_model(
+        generator, TEST, settings(default_params_raw), WEIGHTS, per_family=False
+    )
+    assert "requested" not in curve_row and "family_tv_floor" not in curve_row
