@@ -189,7 +189,7 @@ class MixtureNLL(keras.losses.Loss):
 
 
 @keras.saving.register_keras_serializable(package="shapegen")
-class TurtleNLL(keras.losses.Loss):
+class TurtleNLL(MixtureNLL):
     """Negative log-likelihood of a shape's moves and of its end (shapegen.turtle).
 
     Each step's outputs are [end logit, first coordinate's mixture, second coordinate's
@@ -208,8 +208,7 @@ class TurtleNLL(keras.losses.Loss):
         conditional: bool,
         **kwargs,
     ):
-        super().__init__(**kwargs)
-        self.spec = MixtureSpec(n_components, support, scale_floor, scale_ceiling)
+        super().__init__(n_components, support, scale_floor, scale_ceiling, **kwargs)
         self.conditional = conditional
 
     def call(self, y_true, y_pred):
@@ -225,11 +224,7 @@ class TurtleNLL(keras.losses.Loss):
         return keras.ops.sum(keras.ops.reshape(per_step, (-1, steps)), axis=1)
 
     def get_config(self) -> dict:
-        return {
-            **super().get_config(),
-            **dataclasses.asdict(self.spec),
-            "conditional": self.conditional,
-        }
+        return {**super().get_config(), "conditional": self.conditional}
 
 
 def build_turtle_model(

@@ -108,8 +108,8 @@ def second_head_outputs(
 def next_outputs(
     network: Network, points: np.ndarray, state: tuple[np.ndarray, np.ndarray], step: int
 ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
-    """Raw outputs (n, p) for the point after `points` (n, 2), the step-th of its sequence,
-    and the state to carry to the next step.
+    """Raw outputs (n, p) for the point after `points` (n, 2) (or a turtle step's inputs),
+    the step-th of its sequence, and the state to carry to the next step.
 
     The point framing has no memory: each point starts from the zero state, as the
     chapter's one-step samples do.
@@ -142,12 +142,7 @@ def turtle_forward(network: Network, inputs: np.ndarray) -> np.ndarray:
     outputs = []
     for step in range(inputs.shape[1]):
         step_inputs, first = inputs[:, step, :-1], inputs[:, step, -1]
-        if network.framing == "point":
-            state, index = initial_state(network, n), 0
-        else:
-            index = step
-        state = lstm_step(network, step_inputs, state)
-        first_raw = head_outputs(network, state[0], step_inputs, index)
-        second_raw = second_head_outputs(network, state[0], step_inputs, first, index)
+        first_raw, state = next_outputs(network, step_inputs, state, step)
+        second_raw = second_head_outputs(network, state[0], step_inputs, first, step)
         outputs.append(np.concatenate([first_raw, second_raw], axis=1))
     return np.stack(outputs, axis=1)

@@ -16,9 +16,8 @@ from shapegen.generate import check_count, check_prefix, check_temperature
 from shapegen.mixture import MixtureSpec, negative_log_likelihood, sample_mixture
 from shapegen.network import (
     Network,
-    head_outputs,
     initial_state,
-    lstm_step,
+    next_outputs,
     second_head_outputs,
     turtle_forward,
 )
@@ -135,12 +134,7 @@ class ShapeGenerator:
         ended = np.zeros(n, dtype=bool)
         for step in range(N_STEPS):
             inputs = step_inputs(turtle, last_move, families)
-            if network.framing == "point":
-                state, index = initial_state(network, n), 0
-            else:
-                index = step
-            state = lstm_step(network, inputs, state)
-            first_raw = head_outputs(network, state[0], inputs, index)
+            first_raw, state = next_outputs(network, inputs, state, step)
             if step >= given:
                 # sketch-rnn's temperature: the end's logit is divided by it too.
                 end_probability = _sigmoid(first_raw[:, 0] / temperature)
@@ -153,7 +147,7 @@ class ShapeGenerator:
                 move = given_moves[:, step]
             else:
                 first = sample_mixture(first_raw[:, 1:], spec, rng, temperature)[:, 0]
-                second_raw = second_head_outputs(network, state[0], inputs, first, index)
+                second_raw = second_head_outputs(network, state[0], inputs, first, step)
                 second = sample_mixture(second_raw, spec, rng, temperature)[:, 0]
                 move = np.stack([first, second], axis=1)
             # Shapes that have ended keep stepping (one batch) and are masked: a wild turn
