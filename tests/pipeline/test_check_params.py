@@ -202,6 +202,14 @@ EXPERIMENTS = {
         "variants.mixture.train.learning_rate=-0.5",
         r"learning_rate is -0\.5; expected a number > 0$",
     ),
+    "shapes per update not dividing the shapes": (
+        "variants.families.train.shapes_per_update=7",
+        r"shapes_per_update is 7; expected a divisor of shapes\.n_train \(300\)",
+    ),
+    "a rectangles head on the shapes": (
+        "variants.families_conditional.model.head=mixture",
+        r"families_conditional\.data is the string 'shapes'; expected rectangles for head: mix",
+    ),
     # DVC refuses a key that is not in params.yaml unless it is appended with `+`.
     "unknown key, not appended": (
         "dataset.n_trian=100",
