@@ -105,8 +105,9 @@ class StepDense(keras.layers.Layer):
         super().__init__(**kwargs)
         self.units = units
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        # (from_step, start, stop): outputs start:stop do not read the input from that step
-        # on; they are the bias alone, a learned set of values (the turtle's turn codes).
+        # (from_step, start, stop): outputs start:stop neither read the input nor train from
+        # that step on: they keep their initial bias, a fixed set of values (the turtle's
+        # turn codes: k-means centres of the training moves).
         self.input_free = None if input_free is None else tuple(input_free)
 
     def build(self, input_shape):
@@ -125,8 +126,13 @@ class StepDense(keras.layers.Layer):
             self.kernel_mask = keras.ops.convert_to_tensor(mask)
 
     def call(self, inputs):
-        kernel = self.kernel if self.kernel_mask is None else self.kernel * self.kernel_mask
-        return keras.ops.einsum("btf,tfu->btu", inputs, kernel) + self.bias
+        if self.kernel_mask is None:
+            return keras.ops.einsum("btf,tfu->btu", inputs, self.kernel) + self.bias
+        kernel = self.kernel * self.kernel_mask
+        # The fixed outputs keep their initial bias: no gradient reaches it.
+        bias_mask = self.kernel_mask[:, 0, :]
+        bias = bias_mask * self.bias + (1.0 - bias_mask) * keras.ops.stop_gradient(self.bias)
+        return keras.ops.einsum("btf,tfu->btu", inputs, kernel) + bias
 
     def compute_output_shape(self, input_shape):
         return (*input_shape[:2], self.units)
