@@ -253,7 +253,8 @@ def build_turtle_model(
     three families, or a side's heading and length, keep their dependence. Each head is
     a 1-D mixture per step, weights zero at the start, its means at `initial_means`
     (steps, 2, K: k-means centres of the training moves) and its scales `initial_scale`.
-    From the first turn on (sequence framing), the turn's means are the bias alone.
+    From the first turn on (sequence framing), the turn's means stay at their k-means
+    centres: a fixed codebook of turns that neither reads the input nor trains.
     """
     k = mixture["n_components"]
     steps = 1 if framing == "point" else N_STEPS
