@@ -11,10 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 from shapegen.config import load_params, variant_params
 from shapegen.evaluate import evaluate_shapes_model
+from shapegen.families import family_weight_array
 from shapegen.generate import load_generator
 from shapegen.model_files import save_model
 from shapegen.shapes_dataset import make_shapes
@@ -70,7 +69,7 @@ def run(params, name: str, weight_seed: int, shapes) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         save_model(model, Path(folder) / "model.keras")
         generator = load_generator(Path(folder) / "model.keras")
-    weights = np.array(list(dataclasses.asdict(params.shapes.family_weights).values()))
+    weights = family_weight_array(params.shapes.family_weights)
     metrics = evaluate_shapes_model(generator, shapes["test"], params.evaluate, weights)
     return {**summary(metrics), "train_seconds": train_seconds}
 
@@ -81,7 +80,7 @@ def main() -> None:
     args = parser.parse_args()
     params = load_params(ROOT / "params.yaml")
     settings = params.shapes
-    weights = np.array(list(dataclasses.asdict(settings.family_weights).values()))
+    weights = family_weight_array(settings.family_weights)
     shapes = make_shapes(settings.seed, settings.n_train, settings.n_test, weights)
     print(
         "\t".join(["variant", "weight_seed", *COLUMNS, "min_accuracy", "train_seconds", "missed"])

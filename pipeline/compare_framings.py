@@ -10,7 +10,7 @@ import numpy as np
 
 from shapegen import paths
 from shapegen.config import expected_model_kind, load_params, variant_params
-from shapegen.families import FAMILIES, parameter_label
+from shapegen.families import FAMILIES, parameter_label, unpadded
 from shapegen.files import write_figure
 from shapegen.model_files import read_variant_network
 from shapegen.plotting import overlay_figure
@@ -42,7 +42,7 @@ def main() -> None:
             rng = np.random.default_rng(gallery.sample_seed)
             points, lengths = model.complete_batch(prefix, rng, gallery.sample_temperature, asked)
             label = f"{variant} ({framing})\n{parameter_label(family, test.parameters[row])}"
-            panels[label] = [shape[:k] for shape, k in zip(points, lengths, strict=True)]
+            panels[label] = unpadded(points, lengths)
     title = (
         f"Two corners given: with memory (top), without (bottom); T = {gallery.sample_temperature}"
     )

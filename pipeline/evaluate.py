@@ -1,9 +1,5 @@
 """Stage evaluate@<variant>: held-out and generated-shape metrics, final and per checkpoint."""
 
-import dataclasses
-
-import numpy as np
-
 from shapegen import paths
 from shapegen.config import Params, expected_model_kind, load_params, variant_params
 from shapegen.dataset import read_dataset
@@ -13,6 +9,7 @@ from shapegen.evaluate import (
     evaluate_shapes_model,
     evaluate_with_settings,
 )
+from shapegen.families import family_weight_array
 from shapegen.files import write_json, write_tsv
 from shapegen.generate import Generator
 from shapegen.model_files import read_variant_network
@@ -63,7 +60,7 @@ def main() -> None:
 def evaluate_shapes(variant: str, all_params: Params, kind: dict) -> None:
     """The shapes models' metrics: families, fits and parameters, final and per checkpoint."""
     test = read_shapes(paths.SHAPES_FILE)["test"]
-    weights = np.array(list(dataclasses.asdict(all_params.shapes.family_weights).values()))
+    weights = family_weight_array(all_params.shapes.family_weights)
     settings = all_params.evaluate
     final_network = read_variant_network(paths.model_file(variant), kind)
     final = evaluate_shapes_model(ShapeGenerator(final_network), test, settings, weights)

@@ -5,7 +5,13 @@ import numpy as np
 from shapegen import paths
 from shapegen.config import GalleryParams, Params, expected_model_kind, load_params, variant_params
 from shapegen.dataset import read_dataset
-from shapegen.families import FAMILIES, parameter_label, recognise, recognition_labels
+from shapegen.families import (
+    FAMILIES,
+    parameter_label,
+    recognise,
+    recognition_labels,
+    unpadded,
+)
 from shapegen.files import write_figure
 from shapegen.generate import Generator
 from shapegen.geometry import rectangle_errors, width_prefixes
@@ -104,8 +110,7 @@ def _shapes_and_labels(
     points: np.ndarray, lengths: np.ndarray, tolerance: float
 ) -> tuple[list[np.ndarray], list[str]]:
     found = recognise(points, lengths, tolerance)
-    shapes = [shape[:length] for shape, length in zip(points, lengths, strict=True)]
-    return shapes, recognition_labels(found)
+    return unpadded(points, lengths), recognition_labels(found)
 
 
 PRIMED_FAMILIES = ("regular_polygon", "rotated_rectangle")
@@ -156,7 +161,7 @@ def shapes_gallery(variant: str, all_params: Params, kind: dict) -> None:
         asked = np.full(n, index) if conditional else None
         done, done_lengths = model.complete_batch(prefix, rng(), temperature, asked)
         label = f"{family.replace('_', ' ')} ({parameter_label(index, test.parameters[row])})"
-        primed[label] = [shape[:k] for shape, k in zip(done, done_lengths, strict=True)]
+        primed[label] = unpadded(done, done_lengths)
     title = f"{variant}: completions of a test shape's first two points (temperature {temperature})"
     save("primed.png", overlay_figure(primed, inches, title, prefix_corners=PRIMED_POINTS))
 

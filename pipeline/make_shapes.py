@@ -1,18 +1,17 @@
 """Stage shapes: draw the train and test shapes of three families into data/shapes.h5."""
 
-import dataclasses
-
 import numpy as np
 
 from shapegen import paths
 from shapegen.config import load_params
+from shapegen.families import family_weight_array
 from shapegen.shapes_dataset import make_shapes, write_shapes
 from shapegen.stage import run_stage
 
 
 def main() -> None:
     params = load_params().shapes
-    weights = np.array(list(dataclasses.asdict(params.family_weights).values()))
+    weights = family_weight_array(params.family_weights)
     splits = make_shapes(params.seed, params.n_train, params.n_test, weights)
     write_shapes(paths.SHAPES_FILE, splits, params.seed, weights)
     counts = np.bincount(splits["train"].families, minlength=len(weights))

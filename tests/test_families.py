@@ -1,4 +1,5 @@
 import math
+import types
 
 import numpy as np
 import pytest
@@ -12,12 +13,14 @@ from shapegen.families import (
     REGULAR_POLYGON,
     ROTATED_RECTANGLE,
     draw_shapes,
+    family_weight_array,
     parameter_label,
     parameter_problems,
     polygon_points,
     recognise,
     rectangle_points,
     rotated_rectangle_points,
+    unpadded,
 )
 
 TOLERANCE = 0.02
@@ -173,3 +176,14 @@ def test_a_parameter_label_is_short():
     found = zip(recognition.families, recognition.parameters, strict=True)
     labels = [parameter_label(family, parameters) for family, parameters in found]
     assert labels == ["w=0.40 h=0.20 t=0.70", "n=3 r=0.30"]
+
+
+def test_weights_follow_the_families_order_and_shapes_lose_their_padding():
+    weights = family_weight_array(
+        types.SimpleNamespace(regular_polygon=3.0, rectangle=1.0, rotated_rectangle=2.0)
+    )
+    np.testing.assert_array_equal(weights, [1.0, 2.0, 3.0])
+    batch = draw_shapes(np.random.default_rng(2), 50, weights)
+    shapes = unpadded(batch.points, batch.lengths)
+    assert [len(shape) for shape in shapes] == list(batch.lengths)
+    np.testing.assert_array_equal(shapes[0], batch.points[0, : batch.lengths[0]])

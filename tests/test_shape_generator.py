@@ -7,8 +7,8 @@ import pytest
 from shapegen.errors import InputError
 from shapegen.families import FAMILIES, MAX_POINTS, draw_shapes
 from shapegen.network import turtle_forward
-from shapegen.shape_generator import ShapeGenerator, turtle_nll
-from shapegen.turtle import frame_shapes
+from shapegen.shape_generator import ShapeGenerator
+from shapegen.turtle import frame_shapes, moves_nll
 
 from .models import generator_of, small_turtle_model
 
@@ -36,7 +36,7 @@ def test_the_numpy_turtle_network_and_loss_equal_keras(framing, conditional, tmp
     ours = turtle_forward(generator.network, inputs)
     theirs = keras_turtle_outputs(model, inputs)
     np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-5)
-    per_shape = turtle_nll(ours, targets, generator.network.mixture)
+    per_shape = moves_nll(targets, ours, generator.network.mixture)
     loss = model.loss.call(
         keras.ops.convert_to_tensor(targets.astype(np.float32)),
         keras.ops.convert_to_tensor(theirs.astype(np.float32)),

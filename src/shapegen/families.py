@@ -89,6 +89,16 @@ def draw_shapes(rng: np.random.Generator, n: int, weights: np.ndarray) -> ShapeB
     return ShapeBatch(points, lengths, families, parameters)
 
 
+def family_weight_array(weights: object) -> np.ndarray:
+    """Weights in FAMILIES' order from params' shapes.family_weights (an attribute each)."""
+    return np.array([getattr(weights, family) for family in FAMILIES], dtype=np.float64)
+
+
+def unpadded(points: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
+    """Each padded shape (points (n, MAX_POINTS, 2), lengths (n,)) as its own (k, 2) array."""
+    return [shape[:length] for shape, length in zip(points, lengths, strict=True)]
+
+
 def parameter_problems(families: np.ndarray, parameters: np.ndarray) -> list[str]:
     """Per shape, '' for a member's parameters, else what is wrong (the first problem).
 

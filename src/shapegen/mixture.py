@@ -62,6 +62,7 @@ NUMPY_OPS = types.SimpleNamespace(
     square=np.square,
     sum=np.sum,
     erfc=erfc,
+    softplus=lambda x: np.logaddexp(0.0, x),
 )
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from shapegen.geometry import N_STEPS as N_CORNER_STEPS
 from shapegen.mixture import N_PARAMS_PER_COMPONENT, MixtureSpec, negative_log_likelihood
-from shapegen.turtle import FIRST_TURN_MOVE, N_INPUTS, N_STEPS, TARGET_COLUMNS
+from shapegen.turtle import FIRST_TURN_MOVE, N_INPUTS, N_STEPS, moves_nll
 
 LOSS = "mae"
 N_FEATURES = 2
@@ -198,10 +198,8 @@ class MixtureNLL(keras.losses.Loss):
 class TurtleNLL(MixtureNLL):
     """Negative log-likelihood of a shape's moves and of its end (shapegen.turtle).
 
-    Each step's outputs are [end logit, first coordinate's mixture, second coordinate's
-    mixture given the first]; each mixture is 1-D, with the head's MixtureSpec. A step
-    scores its move where a point is drawn and its end flag up to the shape's end; the
-    loss of a sequence is the sum over its steps. `conditional` says what the model was
+    shapegen.turtle.moves_nll with keras.ops; each mixture is 1-D, with the head's
+    MixtureSpec. `conditional` says what the model was
     trained on (the family given or not) and is read back with the file.
     """
 
@@ -218,16 +216,7 @@ class TurtleNLL(MixtureNLL):
         self.conditional = conditional
 
     def call(self, y_true, y_pred):
-        k = self.spec.n_components
-        steps = keras.ops.shape(y_true)[1]
-        true = keras.ops.reshape(y_true, (-1, TARGET_COLUMNS))
-        raw = keras.ops.reshape(y_pred, (-1, 1 + 6 * k))
-        first = negative_log_likelihood(true[:, 0:1], raw[:, 1 : 1 + 3 * k], self.spec, keras.ops)
-        second = negative_log_likelihood(true[:, 1:2], raw[:, 1 + 3 * k :], self.spec, keras.ops)
-        end_logit = raw[:, 0]
-        end = keras.ops.softplus(end_logit) - true[:, 3] * end_logit
-        per_step = true[:, 2] * (first + second) + true[:, 4] * end
-        return keras.ops.sum(keras.ops.reshape(per_step, (-1, steps)), axis=1)
+        return moves_nll(y_true, y_pred, self.spec, keras.ops)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "conditional": self.conditional}

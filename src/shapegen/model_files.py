@@ -139,18 +139,13 @@ def _network(config: dict, file: h5py.File) -> Network:
         raise NotShapegenModel(f"layers {found}; expected points, lstm, ..., head")
     steps, features = layers["points"]["config"]["batch_shape"][1:]
     lstm, head = layers["lstm"]["config"], layers["head"]
-    loss = config.get("compile_config", {}).get("loss")
     is_mixture = isinstance(loss, dict) and loss.get("registered_name") == MIXTURE_LOSS
     expected = _expected_layers(steps, is_mixture)
-    lstm_ok = all(lstm.get(key) == value for key, value in LSTM_SETTINGS.items())
-    if found != expected or features != 2 or steps not in (1, N_CORNER_STEPS) or not lstm_ok:
+    if found != expected or features != 2 or steps not in (1, N_CORNER_STEPS) or not _lstm_ok(lstm):
         raise NotShapegenModel(f"layers {found}, input steps {steps}, lstm {_settings(lstm)}")
     if not is_mixture and head["config"].get("activation") != "linear":
         raise NotShapegenModel(f"head activation {head['config'].get('activation')}")
-    mixture = None
-    if is_mixture:
-        fields = (field.name for field in dataclasses.fields(MixtureSpec))
-        mixture = MixtureSpec(**{name: loss["config"][name] for name in fields})
+    mixture = _mixture_spec(loss) if is_mixture else None
     head_group = "layers/step_dense/vars" if is_mixture else "layers/dense/vars"
     head_kernel = _array(file, f"{head_group}/0")
     head_bias = _array(file, f"{head_group}/1")
@@ -174,16 +169,13 @@ def _network(config: dict, file: h5py.File) -> Network:
 def _turtle_network(layers: dict, found: list, loss: dict, file: h5py.File) -> Network:
     steps, features = layers["moves"]["config"]["batch_shape"][1:] if "moves" in layers else (0, 0)
     lstm = layers.get("lstm", {}).get("config", {})
-    lstm_ok = all(lstm.get(key) == value for key, value in LSTM_SETTINGS.items())
     if (
         found != TURTLE_LAYERS
         or features != N_INPUTS + 1
         or steps not in (1, N_STEPS)
-        or not lstm_ok
+        or not _lstm_ok(lstm)
     ):
         raise NotShapegenModel(f"layers {found}, input steps {steps}, lstm {_settings(lstm)}")
-    fields = (field.name for field in dataclasses.fields(MixtureSpec))
-    mixture = MixtureSpec(**{name: loss["config"][name] for name in fields})
     network = Network(
         framing="point" if steps == 1 else "sequence",
         head="turtle",
@@ -192,7 +184,7 @@ def _turtle_network(layers: dict, found: list, loss: dict, file: h5py.File) -> N
         lstm_bias=_array(file, "layers/lstm/cell/vars/2"),
         head_kernel=_array(file, "layers/step_dense/vars/0"),
         head_bias=_array(file, "layers/step_dense/vars/1"),
-        mixture=mixture,
+        mixture=_mixture_spec(loss),
         train_updates=int(file["optimizer/vars/0"][()]),
         second_head_kernel=_array(file, "layers/step_dense_1/vars/0"),
         second_head_bias=_array(file, "layers/step_dense_1/vars/1"),
@@ -212,6 +204,16 @@ def _expected_layers(steps: int, is_mixture: bool) -> list[tuple[str, str]]:
         ("StepDense", "head"),
     ]
     return [*layers, ("Reshape", "one_step")] if steps == 1 else layers
+
+
+def _lstm_ok(lstm: dict) -> bool:
+    return all(lstm.get(key) == value for key, value in LSTM_SETTINGS.items())
+
+
+def _mixture_spec(loss: dict) -> MixtureSpec:
+    """The head's MixtureSpec from its loss's saved config (MixtureNLL and TurtleNLL)."""
+    fields = (field.name for field in dataclasses.fields(MixtureSpec))
+    return MixtureSpec(**{name: loss["config"][name] for name in fields})
 
 
 def _settings(lstm: dict) -> dict:

@@ -66,7 +66,7 @@ class Network:
         return kind
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
+def sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * x))  # no overflow warning for large |x|
 
 
@@ -84,8 +84,8 @@ def lstm_step(
     h, c = state
     z = points @ network.lstm_kernel + h @ network.lstm_recurrent_kernel + network.lstm_bias
     gate_in, gate_forget, candidate, gate_out = np.split(z, 4, axis=-1)
-    c = _sigmoid(gate_forget) * c + _sigmoid(gate_in) * np.tanh(candidate)
-    return _sigmoid(gate_out) * np.tanh(c), c
+    c = sigmoid(gate_forget) * c + sigmoid(gate_in) * np.tanh(candidate)
+    return sigmoid(gate_out) * np.tanh(c), c
 
 
 def head_outputs(network: Network, h: np.ndarray, points: np.ndarray, step: int) -> np.ndarray:

@@ -11,14 +11,15 @@ import dataclasses
 import numpy as np
 
 from shapegen.errors import InputError
-from shapegen.families import FAMILIES, MAX_POINTS
+from shapegen.families import FAMILIES, MAX_POINTS, unpadded
 from shapegen.generate import check_count, check_prefix, check_temperature
-from shapegen.mixture import MixtureSpec, negative_log_likelihood, sample_mixture
+from shapegen.mixture import sample_mixture
 from shapegen.network import (
     Network,
     initial_state,
     next_outputs,
     second_head_outputs,
+    sigmoid,
     turtle_forward,
 )
 from shapegen.turtle import (
@@ -26,25 +27,10 @@ from shapegen.turtle import (
     advance,
     encode_moves,
     frame_shapes,
+    moves_nll,
     start_state,
     step_inputs,
 )
-
-
-def turtle_nll(outputs: np.ndarray, targets: np.ndarray, spec: MixtureSpec) -> np.ndarray:
-    """Per shape (n,): the loss shapegen.model.TurtleNLL trains on, in numpy (float64)."""
-    k = spec.n_components
-    raw = outputs.reshape(-1, outputs.shape[-1])
-    true = targets.reshape(-1, targets.shape[-1])
-    first = negative_log_likelihood(true[:, 0:1], raw[:, 1 : 1 + 3 * k], spec)
-    second = negative_log_likelihood(true[:, 1:2], raw[:, 1 + 3 * k :], spec)
-    end = np.logaddexp(0.0, raw[:, 0]) - true[:, 3] * raw[:, 0]
-    per_step = true[:, 2] * (first + second) + true[:, 4] * end
-    return per_step.reshape(outputs.shape[:2]).sum(axis=1)
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,7 +74,7 @@ class ShapeGenerator:
         points, lengths = self.complete_batch(
             prefixes, np.random.default_rng(seed), temperature, families
         )
-        return [shape[:length] for shape, length in zip(points, lengths, strict=True)]
+        return unpadded(points, lengths)
 
     def check_family(self, family: str | None, n: int) -> np.ndarray | None:
         """The family index repeated n times (None for an unconditional model)."""
@@ -137,7 +123,7 @@ class ShapeGenerator:
             first_raw, state = next_outputs(network, inputs, state, step)
             if step >= given:
                 # sketch-rnn's temperature: the end's logit is divided by it too.
-                end_probability = _sigmoid(first_raw[:, 0] / temperature)
+                end_probability = sigmoid(first_raw[:, 0] / temperature)
                 ends = (rng.random(n) < end_probability) | (step == MAX_POINTS)
                 lengths[ends & ~ended] = step
                 ended |= ends
@@ -166,4 +152,4 @@ class ShapeGenerator:
         network = self.network
         inputs, targets = frame_shapes(points, lengths, families if network.conditional else None)
         outputs = turtle_forward(network, inputs)
-        return float(np.mean(turtle_nll(outputs, targets, network.mixture)))
+        return float(np.mean(moves_nll(targets, outputs, network.mixture)))

@@ -27,6 +27,7 @@ import math
 import numpy as np
 
 from shapegen.families import FAMILIES, MAX_POINTS
+from shapegen.mixture import NUMPY_OPS, MixtureSpec, negative_log_likelihood
 
 TURN = 2 * math.pi
 SIDES_SCALE = 10.0  # the sides code is the number of sides / SIDES_SCALE
@@ -164,3 +165,23 @@ def frame_shapes(
         targets[:, step, 4] = step <= lengths
     drawn = targets[:, :, 4:5] > 0
     return np.where(drawn, inputs, 0.0), np.where(drawn, targets, 0.0)
+
+
+def moves_nll(targets, outputs, spec: MixtureSpec, ops=NUMPY_OPS):
+    """Per sequence (n,): the negative log-likelihood of its moves and of its end.
+
+    targets (n, steps, TARGET_COLUMNS) as frame_shapes makes them; outputs (n, steps,
+    1 + 6K): [end logit, first coordinate's 1-D mixture, second's]. A step scores its move
+    where a point is drawn and its end flag up to the shape's end. Written against `ops`:
+    keras.ops in training (shapegen.model.TurtleNLL), numpy to score a trained model.
+    """
+    k = spec.n_components
+    steps = targets.shape[1]
+    true = ops.reshape(targets, (-1, TARGET_COLUMNS))
+    raw = ops.reshape(outputs, (-1, 1 + 6 * k))
+    first = negative_log_likelihood(true[:, 0:1], raw[:, 1 : 1 + 3 * k], spec, ops)
+    second = negative_log_likelihood(true[:, 1:2], raw[:, 1 + 3 * k :], spec, ops)
+    end_logit = raw[:, 0]
+    end = ops.softplus(end_logit) - true[:, 3] * end_logit
+    per_step = true[:, 2] * (first + second) + true[:, 4] * end
+    return ops.sum(ops.reshape(per_step, (-1, steps)), axis=1)
