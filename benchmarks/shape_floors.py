@@ -1,0 +1,58 @@
+"""What a perfect sampler scores on the shapes metrics: their floor, by sample size.
+
+    .venv/bin/python benchmarks/shape_floors.py [--seeds 10]
+
+Draws a test split and a generated sample from the dataset's own process (params.yaml's
+family weights), both through the recogniser, for several pairs of sizes and seeds, and
+prints the median and largest family_tv, sides_tv and largest w1 over the seeds. A model
+cannot be told from a perfect one on a target below these figures: issue 11's targets
+(0.02 each) against `shapes.n_test` and `evaluate.n_generated`.
+"""
+
+import argparse
+
+import numpy as np
+
+from shapegen.config import load_params
+from shapegen.families import draw_shapes, family_weight_array, recognise
+from shapegen.metrics import family_metrics
+
+SIZES = ((5000, 10000), (50000, 10000), (50000, 50000))  # (test shapes, generated shapes)
+
+
+def floor_figures(n_test: int, n_generated: int, seed: int, weights, tolerance: float):
+    """family_tv, sides_tv and the largest w1 of one perfect sample against one test split."""
+    test = draw_shapes(np.random.default_rng([seed, 0]), n_test, weights)
+    sample = draw_shapes(np.random.default_rng([seed, 1]), n_generated, weights)
+    metrics = family_metrics(
+        recognise(sample.points, sample.lengths, tolerance),
+        recognise(test.points, test.lengths, tolerance),
+    )
+    largest_w1 = max(value for family in metrics["w1"].values() for value in family.values())
+    return metrics["family_tv"], metrics["sides_tv"], largest_w1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds", type=int, default=10)
+    args = parser.parse_args()
+    params = load_params("params.yaml")
+    weights = family_weight_array(params.shapes.family_weights)
+    tolerance = params.evaluate.fit_tolerance
+    print("n_test n_generated: median / largest over seeds of family_tv, sides_tv, max w1")
+    for n_test, n_generated in SIZES:
+        rows = np.array(
+            [
+                floor_figures(n_test, n_generated, seed, weights, tolerance)
+                for seed in range(args.seeds)
+            ]
+        )
+        figures = ", ".join(
+            f"{name} {np.median(column):.4f} / {column.max():.4f}"
+            for name, column in zip(("family_tv", "sides_tv", "max_w1"), rows.T, strict=True)
+        )
+        print(f"{n_test} {n_generated}: {figures}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
