@@ -431,8 +431,7 @@ def broken_constraints(points: np.ndarray, lengths: np.ndarray) -> dict[str, np.
         "ends off its first turn's count": count_off,
         "rectangle: side outside [0, 1]": rectangle
         & (_outside(first_side, RECTANGLE_SIDE) | _outside(second_side, RECTANGLE_SIDE)),
-        "rotated: angle outside [0, pi/2]": rotated
-        & _outside(directions[:, 0], ANGLE_RANGE, 0.01),
+        "rotated: angle outside [0, pi/2]": rotated & _outside(directions[:, 0], ANGLE_RANGE, 0.01),
         "rotated: side outside [0.1, 0.5]": rotated
         & (_outside(first_side, ROTATED_SIDE) | _outside(second_side, ROTATED_SIDE)),
         "rotated: P0 off its place (h != x0 / sin t)": rotated
