@@ -30,11 +30,13 @@ TARGETS = {  # issues 3 and 10's targets on a 2-core CPU machine
     "train_seconds": 1.5,
     "generate_seconds": 0.1,
     "dataset_seconds": 3.0,
-    "repro_seconds": 45.0,
+    "repro_seconds": 45.0,  # the chapter's stages: the rectangles' (issue 3)
 }
-# Issue 10's start-up targets, as fractions of `import tensorflow` in the same run.
+# Issue 10's start-up targets, as fractions of `import tensorflow` in the same run (the
+# stages' one on the rectangles' stages, for which it was set).
 SAMPLE_COMMAND_TO_TF_IMPORT = 0.5
 STAGES_BUT_TRAIN_TO_TF_IMPORT = 3.0
+SHAPES_TRAIN_STAGE_SECONDS = 60.0  # issue 11: each shapes variant's train stage
 SAMPLE_COMMAND = ["shapegen", "sample", "mixture", "-n", "16", "--format", "json"]
 TF_IMPORT_COMMAND = [sys.executable, "-c", "import tensorflow"]
 STARTUP_RUNS = 5
@@ -117,6 +119,14 @@ def time_repro() -> tuple[dict[str, float], float, dict[str, float]]:
         return stages, total, startup
 
 
+def on_rectangles(stage: str, params) -> bool:
+    """Whether a stage is one of those issues 3 and 10 set their targets on: the params
+    check, the datasets' stage and figure, and the rectangles variants' stages."""
+    if "@" in stage:
+        return params.variants[stage.split("@")[1]].data == "rectangles"
+    return stage in ("check_params", "dataset", "dataset_gallery")
+
+
 def main() -> None:
     args = parse_args()
     params = load_params(ROOT / "params.yaml")
@@ -189,14 +199,18 @@ def main() -> None:
 
     repro_seconds = None
     startup_checks = []
+    shapes_train: dict[str, float] = {}
     if not args.skip_repro:
         stages, repro_seconds, startup = time_repro()
         for stage, stage_seconds in stages.items():
             rows.append((f"dvc repro --force: {stage}", f"{stage_seconds:.1f} s"))
         rows.append(("dvc repro --force: total", f"{repro_seconds:.1f} s"))
-        but_train = sum(value for stage, value in stages.items() if not stage.startswith("train@"))
+        chapter = {stage: value for stage, value in stages.items() if on_rectangles(stage, params)}
+        repro_seconds = sum(chapter.values())
+        rows.append(("dvc repro --force: the rectangles' stages", f"{repro_seconds:.1f} s"))
+        but_train = sum(value for stage, value in chapter.items() if not stage.startswith("train@"))
         tf_import = startup["tf_import"]
-        rows.append(("dvc repro --force: all stages but train@*", f"{but_train:.1f} s"))
+        rows.append(("dvc repro --force: the rectangles' stages but train@*", f"{but_train:.1f} s"))
         rows.append(('`python -c "import tensorflow"` (median of 5)', f"{tf_import:.2f} s"))
         rows.append(
             (f"`{' '.join(SAMPLE_COMMAND)}` (median of 5)", f"{startup['sample_command']:.2f} s")
@@ -208,11 +222,16 @@ def main() -> None:
                 SAMPLE_COMMAND_TO_TF_IMPORT,
             ),
             (
-                "stages but train@* / import tensorflow",
+                "rectangles' stages but train@* / import tensorflow",
                 but_train / tf_import,
                 STAGES_BUT_TRAIN_TO_TF_IMPORT,
             ),
         ]
+        shapes_train = {
+            stage: value
+            for stage, value in stages.items()
+            if stage.startswith("train@") and not on_rectangles(stage, params)
+        }
 
     train_speedup = chapter_update / ours_update
     generate_speedup = chapter_rectangle / (cold_seconds / args.generated)
@@ -232,6 +251,11 @@ def main() -> None:
     for name, ratio, target in startup_checks:
         verdict = "met" if ratio <= target else "MISSED"
         rows.append((f"target {name} <= {target}", f"{ratio:.2f} {verdict}"))
+    for stage, value in shapes_train.items():
+        verdict = "met" if value <= SHAPES_TRAIN_STAGE_SECONDS else "MISSED"
+        rows.append(
+            (f"target {stage} <= {SHAPES_TRAIN_STAGE_SECONDS:.0f} s", f"{value:.1f} {verdict}")
+        )
 
     width = max(len(label) for label, _ in rows)
     for label, value in rows:

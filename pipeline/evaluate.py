@@ -8,6 +8,7 @@ from shapegen.evaluate import (
     SHAPES_LEARNING_CURVE_COLUMNS,
     evaluate_shapes_model,
     evaluate_with_settings,
+    test_recognition,
 )
 from shapegen.families import family_weight_array
 from shapegen.files import write_json, write_tsv
@@ -62,14 +63,24 @@ def evaluate_shapes(variant: str, all_params: Params, kind: dict) -> None:
     test = read_shapes(paths.SHAPES_FILE)["test"]
     weights = family_weight_array(all_params.shapes.family_weights)
     settings = all_params.evaluate
+    reference = test_recognition(test, settings)
     final_network = read_variant_network(paths.model_file(variant), kind)
-    final = evaluate_shapes_model(ShapeGenerator(final_network), test, settings, weights)
+    final = evaluate_shapes_model(
+        ShapeGenerator(final_network), test, settings, weights, reference=reference
+    )
     write_json(paths.metrics_file(variant), final)
     curve = []
     for updates in all_params.variants[variant].train.checkpoints:
+        if updates == final_network.train_updates:
+            # The last checkpoint is the final model: the same draws, the same figures.
+            curve.append(final)
+            continue
         network = read_variant_network(paths.checkpoint_file(variant, updates), kind)
-        generator = ShapeGenerator(network)
-        curve.append(evaluate_shapes_model(generator, test, settings, weights, per_family=False))
+        curve.append(
+            evaluate_shapes_model(
+                ShapeGenerator(network), test, settings, weights, False, reference
+            )
+        )
     columns = {name: [row[name] for row in curve] for name in SHAPES_LEARNING_CURVE_COLUMNS}
     write_tsv(paths.learning_curve_file(variant), columns)
     accuracy = final.get("conditional_accuracy")

@@ -1,10 +1,12 @@
 import math
+import types
 
 import keras
 import numpy as np
 import pytest
 
 from shapegen.mixture import (
+    NUMPY_OPS,
     MixtureSpec,
     kmeans_centres,
     mixture_mean,
@@ -137,6 +139,16 @@ def test_the_truncated_mass_keeps_its_precision_outside_the_square():
     mass = truncated_mass(means, scales)
     # Phi(-10) = 7.62e-24 from either side of the square; 1 in the middle.
     np.testing.assert_allclose(mass, [7.62e-24, 7.62e-24, 1.0], rtol=1e-2)
+
+
+def test_numpy_scores_each_truncated_mass_by_its_own_formula_with_the_same_values():
+    rng = np.random.default_rng(3)
+    means = rng.uniform(-0.5, 1.5, (200, 16, 1))
+    scales = np.exp(rng.uniform(-9.0, 3.0, (200, 16, 1)))
+    generic = types.SimpleNamespace(**vars(NUMPY_OPS))  # not NUMPY_OPS: the keras.ops path
+    np.testing.assert_array_equal(
+        truncated_mass(means, scales), truncated_mass(means, scales, generic)
+    )
 
 
 def test_a_narrow_component_outside_the_square_is_drawn_at_its_nearer_edge():

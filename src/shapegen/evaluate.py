@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from shapegen.config import EvaluateParams
-from shapegen.families import FAMILIES, ShapeBatch, draw_shapes, recognise
+from shapegen.families import FAMILIES, Recognition, ShapeBatch, draw_shapes, recognise
 from shapegen.generate import Generator
 from shapegen.geometry import STEP_NAMES, nearest_rectangle_sizes, width_prefixes
 from shapegen.metrics import (
@@ -99,12 +99,18 @@ def evaluate_with_settings(
 SHAPES_LEARNING_CURVE_COLUMNS = ("train_updates", "heldout_nll", "invalid_fraction", "family_tv")
 
 
+def test_recognition(test: ShapeBatch, settings: EvaluateParams) -> Recognition:
+    """The test split through the recogniser, as evaluate_shapes_model measures against it."""
+    return recognise(test.points, test.lengths, settings.fit_tolerance)
+
+
 def evaluate_shapes_model(
     generator: ShapeGenerator,
     test: ShapeBatch,
     settings: EvaluateParams,
     family_weights: np.ndarray,
     per_family: bool = True,
+    reference: Recognition | None = None,
 ) -> dict:
     """Every metric of a shapes model against the test split, both through the recogniser.
 
@@ -114,11 +120,13 @@ def evaluate_shapes_model(
     conditional_accuracy; skipped with per_family False, for the learning curve).
     `*_floor`: the same figures for n_generated shapes drawn by the dataset's own process,
     a perfect sampler: the test split and the sample size alone put them above 0.
-    heldout_nll is per test shape, teacher-forced.
+    heldout_nll is per test shape, teacher-forced. `reference`: the test split already
+    recognised (test_recognition), when several models are evaluated against it.
     """
     rng = np.random.default_rng(settings.seed)
     tolerance, temperature, n = settings.fit_tolerance, settings.temperature, settings.n_generated
-    reference = recognise(test.points, test.lengths, tolerance)
+    if reference is None:
+        reference = test_recognition(test, settings)
     conditional = generator.network.conditional
     requested = None
     if conditional:

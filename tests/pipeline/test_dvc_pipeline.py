@@ -48,6 +48,16 @@ def test_repro_leaves_every_output(repo, small_params_raw):
                 assert isinstance(metrics[key], float), key
             conditional = params["model"]["turtle"]["conditional"]
             assert ("conditional_accuracy" in metrics) == conditional
+            # The last checkpoint is the final model, and its learning-curve row (taken
+            # from the final metrics, not computed again) says so.
+            last = params["train"]["checkpoints"][-1]
+            assert last == metrics["train_updates"]
+            models = repo / f"data/models/{variant}"
+            final_bytes = (models / "model.keras").read_bytes()
+            assert (models / f"checkpoints/updates_{last:08d}.keras").read_bytes() == final_bytes
+            row = dict(zip(curve[0].split("\t"), curve[-1].split("\t"), strict=True))
+            for key in SHAPES_LEARNING_CURVE_COLUMNS:
+                assert row[key] == format(metrics[key], ".7g"), key  # as write_tsv writes it
             continue
         assert figures == [
             "checkpoints.png",
