@@ -36,10 +36,15 @@ def generator_of(model: keras.Model, folder: Path) -> Generator:
 
 
 def small_turtle_model(
-    framing: str = "sequence", conditional: bool = False, seed: int = 0, weight_scale: float = 0.3
+    framing: str = "sequence",
+    conditional: bool = False,
+    seed: int = 0,
+    weight_scale: float = 0.3,
+    hidden_units: int = 0,
 ) -> keras.Model:
-    """An LSTM(6) turtle model with 3 components per coordinate. Its zero-started heads get
-    random weights (weight_scale): a test of the arithmetic needs every weight to matter."""
+    """An LSTM(6) turtle model with 3 components per coordinate (and hidden_units in each
+    head's ReLU layer). Its zero-started heads get random weights (weight_scale): a test of
+    the arithmetic needs every weight to matter."""
     import numpy as np
 
     from shapegen.model import build_turtle_model
@@ -56,6 +61,7 @@ def small_turtle_model(
         conditional=conditional,
         initial_scale=0.05,
         initial_means=means,
+        hidden_units=hidden_units,
     )
     rng = np.random.default_rng(seed)
     for head in ("first_head", "second_head"):
@@ -67,4 +73,7 @@ def small_turtle_model(
         layer.bias.assign(
             (layer.bias.numpy() + rng.normal(0, 0.1, layer.bias.shape)).astype("float32")
         )
+    for hidden in ("first_hidden", "second_hidden")[: 2 if hidden_units else 0]:
+        layer = model.get_layer(hidden)  # biases start at 0: give them values to read
+        layer.bias.assign(rng.normal(0, 0.5, layer.bias.shape).astype("float32"))
     return model

@@ -262,6 +262,16 @@ def test_the_schema_and_the_validator_refuse_a_missing_key(default_params_raw):
             "yes",
             r"conditional is the string 'yes'; expected true or false",
         ),
+        (
+            ("variants", "families", "model", "turtle", "hidden_units"),
+            -8,
+            r"hidden_units is -8; expected an integer >= 0",
+        ),
+        (
+            ("variants", "families", "model", "turtle", "hidden_units"),
+            6.5,
+            r"hidden_units is 6\.5; expected an integer",
+        ),
     ],
 )
 def test_shapes_variants_are_checked_across_keys(default_params_raw, keys, value, expected):

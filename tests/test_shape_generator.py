@@ -13,7 +13,13 @@ from shapegen.turtle import frame_shapes, moves_nll
 from .models import generator_of, small_turtle_model
 
 SHAPES = draw_shapes(np.random.default_rng(3), 200, np.ones(3))
-VARIANTS = [("sequence", False), ("sequence", True), ("point", False)]
+VARIANTS = [
+    ("sequence", False, 0),
+    ("sequence", True, 0),
+    ("point", False, 0),
+    ("sequence", True, 5),
+    ("point", False, 5),
+]
 
 
 def keras_turtle_outputs(model: keras.Model, inputs: np.ndarray) -> np.ndarray:
@@ -24,12 +30,15 @@ def keras_turtle_outputs(model: keras.Model, inputs: np.ndarray) -> np.ndarray:
     return outputs.reshape(n, steps, -1)
 
 
-@pytest.mark.parametrize(("framing", "conditional"), VARIANTS)
-def test_the_numpy_turtle_network_and_loss_equal_keras(framing, conditional, tmp_path):
-    model = small_turtle_model(framing, conditional)
+@pytest.mark.parametrize(("framing", "conditional", "hidden_units"), VARIANTS)
+def test_the_numpy_turtle_network_and_loss_equal_keras(
+    framing, conditional, hidden_units, tmp_path
+):
+    model = small_turtle_model(framing, conditional, hidden_units=hidden_units)
     generator = generator_of(model, tmp_path)
     assert isinstance(generator, ShapeGenerator)
     assert generator.network.conditional is conditional
+    assert generator.network.hidden_units == hidden_units
     assert generator.network.n_parameters == model.count_params()
     families = SHAPES.families if conditional else None
     inputs, targets = frame_shapes(SHAPES.points, SHAPES.lengths, families)

@@ -367,9 +367,11 @@ def _framing_text(framing: str) -> str:
 def _head_text(network: Network) -> str:
     if network.head == "turtle":
         given = "asked for a family" if network.conditional else "picks the family itself"
+        hidden = network.hidden_units
+        reads = f", each head with a ReLU layer of {hidden}" if hidden else ""
         return (
             f"turtle: each move as 1-D mixtures of {network.mixture.n_components} Gaussians, "
-            f"and where the shape ends ({given})"
+            f"and where the shape ends ({given}{reads})"
         )
     if network.mixture is None:
         return "point (the next point itself, MAE; deterministic)"

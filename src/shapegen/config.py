@@ -78,6 +78,8 @@ class TurtleParams:
 
     conditional: bool  # the family is an input: generation is asked for a family
     initial_scale: float = dataclasses.field(metadata=_inside_unit_interval())
+    # Units of each head's ReLU layer over its features (0: linear heads).
+    hidden_units: int = dataclasses.field(default=0, metadata=_at_least(0))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -590,6 +592,7 @@ def expected_model_kind(params: VariantParams) -> dict:
         kind["n_components"] = params.model.mixture.n_components
     if params.model.turtle is not None:
         kind["conditional"] = params.model.turtle.conditional
+        kind["hidden_units"] = params.model.turtle.hidden_units
     return kind
 
 

@@ -47,6 +47,15 @@ TURTLE_LAYERS = [
     ("StepDense", "second_head"),
     ("Concatenate", "head"),
 ]
+# With model.turtle.hidden_units: each head's ReLU layer, beside its features.
+TURTLE_HIDDEN_LAYERS = [
+    *TURTLE_LAYERS[:6],
+    ("Dense", "first_hidden"),
+    ("Dense", "second_hidden"),
+    ("Concatenate", "first_features"),
+    ("Concatenate", "second_features"),
+    *TURTLE_LAYERS[6:],
+]
 LSTM_SETTINGS = {
     "activation": "tanh",
     "recurrent_activation": "sigmoid",
@@ -169,8 +178,16 @@ def _network(config: dict, file: h5py.File) -> Network:
 def _turtle_network(layers: dict, found: list, loss: dict, file: h5py.File) -> Network:
     steps, features = layers["moves"]["config"]["batch_shape"][1:] if "moves" in layers else (0, 0)
     lstm = layers.get("lstm", {}).get("config", {})
+    hidden = found == TURTLE_HIDDEN_LAYERS
+    hidden_ok = all(
+        layers[name]["config"].get("activation") == "relu"
+        and layers[name]["config"].get("use_bias")
+        for name in ("first_hidden", "second_hidden")
+        if hidden
+    )
     if (
-        found != TURTLE_LAYERS
+        found not in (TURTLE_LAYERS, TURTLE_HIDDEN_LAYERS)
+        or not hidden_ok
         or features != N_INPUTS + 1
         or steps not in (1, N_STEPS)
         or not _lstm_ok(lstm)
@@ -189,9 +206,16 @@ def _turtle_network(layers: dict, found: list, loss: dict, file: h5py.File) -> N
         second_head_kernel=_array(file, "layers/step_dense_1/vars/0"),
         second_head_bias=_array(file, "layers/step_dense_1/vars/1"),
         conditional=bool(loss["config"]["conditional"]),
+        first_hidden=_dense(file, "dense") if hidden else None,
+        second_hidden=_dense(file, "dense_1") if hidden else None,
     )
     _check_shapes(network)
     return network
+
+
+def _dense(file: h5py.File, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """A Dense layer's (kernel, bias); Keras names them dense, dense_1 ... in model order."""
+    return _array(file, f"layers/{name}/vars/0"), _array(file, f"layers/{name}/vars/1")
 
 
 def _expected_layers(steps: int, is_mixture: bool) -> list[tuple[str, str]]:
@@ -244,11 +268,20 @@ def _check_shapes(network: Network) -> None:
     }
     if network.head == "turtle":
         second = 3 * network.mixture.n_components
+        hidden = network.hidden_units
+        shapes["head kernel"] = (network.head_kernel.shape, (steps, features + hidden, outputs))
         shapes["second head kernel"] = (
             network.second_head_kernel.shape,
-            (steps, features + 1, second),
+            (steps, features + 1 + hidden, second),
         )
         shapes["second head bias"] = (network.second_head_bias.shape, (steps, second))
+        for name, layer, inputs in (
+            ("first hidden", network.first_hidden, features),
+            ("second hidden", network.second_hidden, features + 1),
+        ):
+            if hidden:
+                shapes[f"{name} kernel"] = (layer[0].shape, (inputs, hidden))
+                shapes[f"{name} bias"] = (layer[1].shape, (hidden,))
     for name, (found, expected) in shapes.items():
         if found != expected:
             raise NotShapegenModel(f"{name} of shape {found}; expected {expected}")

@@ -37,6 +37,10 @@ class Network:
     second_head_kernel: np.ndarray | None = None  # (steps, units + inputs + 1, outputs)
     second_head_bias: np.ndarray | None = None
     conditional: bool = False
+    # Each turtle head's ReLU layer (kernel, bias) over its features, read by the head
+    # beside them; None: the heads are linear in their features.
+    first_hidden: tuple[np.ndarray, np.ndarray] | None = None
+    second_hidden: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def units(self) -> int:
@@ -53,8 +57,14 @@ class Network:
             self.head_bias,
             self.second_head_kernel,
             self.second_head_bias,
+            *(self.first_hidden or ()),
+            *(self.second_hidden or ()),
         )
         return sum(weight.size for weight in weights if weight is not None)
+
+    @property
+    def hidden_units(self) -> int:
+        return 0 if self.first_hidden is None else self.first_hidden[1].shape[0]
 
     def kind(self) -> dict:
         """framing, head, units (and mixture components): what params.yaml says of a variant."""
@@ -63,6 +73,7 @@ class Network:
             kind["n_components"] = self.mixture.n_components
         if self.head == "turtle":
             kind["conditional"] = self.conditional
+            kind["hidden_units"] = self.hidden_units
         return kind
 
 
@@ -88,9 +99,18 @@ def lstm_step(
     return sigmoid(gate_out) * np.tanh(c), c
 
 
+def with_hidden(features: np.ndarray, hidden: tuple[np.ndarray, np.ndarray] | None) -> np.ndarray:
+    """A head's features and, beside them, its ReLU layer over them (if it has one)."""
+    if hidden is None:
+        return features
+    kernel, bias = hidden
+    return np.concatenate([features, np.maximum(features @ kernel + bias, 0.0)], axis=-1)
+
+
 def head_outputs(network: Network, h: np.ndarray, points: np.ndarray, step: int) -> np.ndarray:
     """The head's raw outputs (n, p) at a step, from the LSTM's output and the current point."""
     features = np.concatenate([h, points], axis=-1) if network.head != "point" else h
+    features = with_hidden(features, network.first_hidden)
     index = min(step, network.head_kernel.shape[0] - 1)
     return features @ network.head_kernel[index] + network.head_bias[index]
 
@@ -100,7 +120,9 @@ def second_head_outputs(
 ) -> np.ndarray:
     """The turtle's second head (n, p): from the LSTM's output, the inputs and the move's
     first coordinate (n,)."""
-    features = np.concatenate([h, inputs, first[:, None]], axis=-1)
+    features = with_hidden(
+        np.concatenate([h, inputs, first[:, None]], axis=-1), network.second_hidden
+    )
     index = min(step, network.second_head_kernel.shape[0] - 1)
     return features @ network.second_head_kernel[index] + network.second_head_bias[index]
 

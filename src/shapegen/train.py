@@ -108,6 +108,7 @@ def _turtle_model(params: VariantParams, shapes: ShapeBatch):
         initial_means=means,
         learning_rate_decay_to=params.train.learning_rate_decay_to,
         n_updates=len(inputs) * params.train.passes,
+        hidden_units=params.model.turtle.hidden_units,
     )
     return model, inputs.astype(np.float32), targets.astype(np.float32)
 

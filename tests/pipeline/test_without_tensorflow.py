@@ -74,8 +74,10 @@ def test_the_numpy_network_equals_keras_for_every_variant_and_checkpoint(reprodu
                 )
                 theirs = keras.ops.convert_to_numpy(model(batched, training=False))
                 ours = turtle_forward(generator.network, inputs)
+                # Keras computes in float32: relative precision where a drawn shape,
+                # re-encoded, turns by almost 0 (a sides code near infinity as input).
                 np.testing.assert_allclose(
-                    ours.reshape(theirs.shape), theirs, rtol=0, atol=1e-5, err_msg=str(path)
+                    ours.reshape(theirs.shape), theirs, rtol=1e-6, atol=1e-5, err_msg=str(path)
                 )
             continue
         drawn = generator.generate_batch(len(test), np.random.default_rng(0), 1.0)
