@@ -10,7 +10,7 @@ import numpy as np
 
 from shapegen import paths
 from shapegen.config import expected_model_kind, load_params, variant_params
-from shapegen.families import FAMILIES, parameter_label, unpadded
+from shapegen.families import FAMILIES, parameter_label
 from shapegen.files import write_figure
 from shapegen.model_files import read_variant_network
 from shapegen.plotting import overlay_figure
@@ -36,13 +36,16 @@ def main() -> None:
     ):
         kind = expected_model_kind(variant_params(params, variant))
         model = ShapeGenerator(read_variant_network(paths.model_file(variant), kind))
-        asked = np.full(n, family) if model.network.conditional else None
+        asked = FAMILIES[family] if model.network.conditional else None
         for row in rows:
-            prefix = np.broadcast_to(test.points[row, :GIVEN_POINTS], (n, GIVEN_POINTS, 2))
-            rng = np.random.default_rng(gallery.sample_seed)
-            points, lengths = model.complete_batch(prefix, rng, gallery.sample_temperature, asked)
             label = f"{variant} ({framing})\n{parameter_label(family, test.parameters[row])}"
-            panels[label] = unpadded(points, lengths)
+            panels[label] = model.complete(
+                test.points[row, :GIVEN_POINTS],
+                n,
+                seed=gallery.sample_seed,
+                temperature=gallery.sample_temperature,
+                family=asked,
+            )
     title = (
         f"Two corners given: with memory (top), without (bottom); T = {gallery.sample_temperature}"
     )

@@ -78,7 +78,12 @@ def evaluate_shapes(variant: str, all_params: Params, kind: dict) -> None:
         network = read_variant_network(paths.checkpoint_file(variant, updates), kind)
         curve.append(
             evaluate_shapes_model(
-                ShapeGenerator(network), test, settings, weights, False, reference
+                ShapeGenerator(network),
+                test,
+                settings,
+                weights,
+                per_family=False,
+                reference=reference,
             )
         )
     columns = {name: [row[name] for row in curve] for name in SHAPES_LEARNING_CURVE_COLUMNS}

@@ -157,11 +157,14 @@ def shapes_gallery(variant: str, all_params: Params, kind: dict) -> None:
     for family in PRIMED_FAMILIES:
         index = FAMILIES.index(family)
         row = int(np.flatnonzero(test.families == index)[0])
-        prefix = np.broadcast_to(test.points[row, :PRIMED_POINTS], (n, PRIMED_POINTS, 2))
-        asked = np.full(n, index) if conditional else None
-        done, done_lengths = model.complete_batch(prefix, rng(), temperature, asked)
         label = f"{family.replace('_', ' ')} ({parameter_label(index, test.parameters[row])})"
-        primed[label] = unpadded(done, done_lengths)
+        primed[label] = model.complete(
+            test.points[row, :PRIMED_POINTS],
+            n,
+            seed=rng(),
+            temperature=temperature,
+            family=family if conditional else None,
+        )
     title = f"{variant}: completions of a test shape's first two points (temperature {temperature})"
     save("primed.png", overlay_figure(primed, inches, title, prefix_corners=PRIMED_POINTS))
 

@@ -1,7 +1,7 @@
 """Stage train@<variant>: one update per rectangle or shape; save the model and its checkpoints."""
 
 from shapegen import paths
-from shapegen.config import load_params, variant_params
+from shapegen.config import load_params, updates_per_pass, variant_params
 from shapegen.dataset import read_dataset
 from shapegen.errors import InputError
 from shapegen.files import write_tsv
@@ -36,7 +36,7 @@ def main() -> None:
     # TensorFlow starts only once params and data are checked: a mistake there costs no
     # start-up, and its one-line error is not buried under TensorFlow's start-up log.
     from shapegen.model_files import save_model
-    from shapegen.train import progress_bar, restore_snapshot, train_variant, updates_per_pass
+    from shapegen.train import progress_bar, restore_snapshot, train_variant
 
     n_updates = updates_per_pass(params, len(data)) * params.train.passes
     progress = progress_bar(n_updates, params.train.loss_window)

@@ -529,7 +529,7 @@ def _check_cross_fields(params: Params, source: str) -> None:
                 per_update,
                 f"a divisor of shapes.n_train ({n_train}): every update sees as many shapes",
             )
-        n_updates = n_train // per_update * variant.train.passes
+        n_updates = updates_per_pass(variant, n_train) * variant.train.passes
         if checkpoints[-1] > n_updates:
             expected = (
                 f"update counts <= n_train / shapes_per_update x passes ({n_updates})"
@@ -583,6 +583,11 @@ def _check_framing_comparison(params: Params, source: str) -> None:
                 name,
                 f"a variant under variants with data: shapes and framing: {framing}",
             )
+
+
+def updates_per_pass(params: VariantParams, n_train: int) -> int:
+    """Updates in one pass over n_train rectangles or shapes."""
+    return n_train // params.train.shapes_per_update
 
 
 def expected_model_kind(params: VariantParams) -> dict:

@@ -179,11 +179,10 @@ def _turtle_network(layers: dict, found: list, loss: dict, file: h5py.File) -> N
     steps, features = layers["moves"]["config"]["batch_shape"][1:] if "moves" in layers else (0, 0)
     lstm = layers.get("lstm", {}).get("config", {})
     hidden = found == TURTLE_HIDDEN_LAYERS
-    hidden_ok = all(
+    hidden_ok = not hidden or all(
         layers[name]["config"].get("activation") == "relu"
         and layers[name]["config"].get("use_bias")
         for name in ("first_hidden", "second_hidden")
-        if hidden
     )
     if (
         found not in (TURTLE_LAYERS, TURTLE_HIDDEN_LAYERS)
@@ -275,11 +274,11 @@ def _check_shapes(network: Network) -> None:
             (steps, features + 1 + hidden, second),
         )
         shapes["second head bias"] = (network.second_head_bias.shape, (steps, second))
-        for name, layer, inputs in (
-            ("first hidden", network.first_hidden, features),
-            ("second hidden", network.second_hidden, features + 1),
-        ):
-            if hidden:
+        if hidden:
+            for name, layer, inputs in (
+                ("first hidden", network.first_hidden, features),
+                ("second hidden", network.second_hidden, features + 1),
+            ):
                 shapes[f"{name} kernel"] = (layer[0].shape, (inputs, hidden))
                 shapes[f"{name} bias"] = (layer[1].shape, (hidden,))
     for name, (found, expected) in shapes.items():

@@ -17,7 +17,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from shapegen.config import VariantParams
+from shapegen.config import VariantParams, updates_per_pass
 from shapegen.errors import InputError
 from shapegen.families import ShapeBatch
 from shapegen.geometry import FRAMINGS
@@ -89,7 +89,7 @@ def _turtle_model(params: VariantParams, shapes: ShapeBatch):
         targets if params.model.framing == "sequence" else targets.reshape(-1, 1, TARGET_COLUMNS), k
     )
     per_update = params.train.shapes_per_update
-    n_updates = len(inputs) // per_update
+    n_updates = updates_per_pass(params, len(inputs))
     if params.model.framing == "point":
         # Each step of a shape is a sequence of its own; the shapes of an update together.
         inputs = inputs.reshape(n_updates, -1, 1, inputs.shape[-1])
@@ -111,11 +111,6 @@ def _turtle_model(params: VariantParams, shapes: ShapeBatch):
         hidden_units=params.model.turtle.hidden_units,
     )
     return model, inputs.astype(np.float32), targets.astype(np.float32)
-
-
-def updates_per_pass(params: VariantParams, n_train: int) -> int:
-    """Updates in one pass over n_train rectangles or shapes."""
-    return n_train // params.train.shapes_per_update
 
 
 def initial_move_means(targets: np.ndarray, k: int) -> np.ndarray:
