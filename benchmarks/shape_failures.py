@@ -19,13 +19,8 @@ import argparse
 import numpy as np
 
 from shapegen.config import load_params
-from shapegen.families import (
-    FAMILIES,
-    INVALID,
-    broken_constraints,
-    family_weight_array,
-    recognise,
-)
+from shapegen.evaluate import draw_generated
+from shapegen.families import INVALID, broken_constraints, family_weight_array, recognise
 from shapegen.generate import load_generator
 
 
@@ -41,10 +36,7 @@ def main() -> None:
         generator = load_generator(variant)
         rng = np.random.default_rng(settings.seed)
         n = settings.n_generated
-        families = None
-        if generator.network.conditional:
-            families = rng.choice(len(FAMILIES), size=n, p=weights / weights.sum())
-        points, lengths = generator.generate_batch(n, rng, settings.temperature, families)
+        _, points, lengths = draw_generated(generator, settings, weights, rng)
         invalid = recognise(points, lengths, settings.fit_tolerance).families == INVALID
         broken = broken_constraints(points[invalid], lengths[invalid])
         any_broken = np.any(list(broken.values()), axis=0)

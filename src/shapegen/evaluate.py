@@ -104,6 +104,25 @@ def test_recognition(test: ShapeBatch, settings: EvaluateParams) -> Recognition:
     return recognise(test.points, test.lengths, settings.fit_tolerance)
 
 
+def draw_generated(
+    generator: ShapeGenerator,
+    settings: EvaluateParams,
+    family_weights: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """The n_generated shapes the metrics score: (families asked for, or None for an
+    unconditional model; padded points; lengths). A conditional model is asked for
+    families drawn with the dataset's weights."""
+    requested = None
+    if generator.network.conditional:
+        p = family_weights / family_weights.sum()
+        requested = rng.choice(len(FAMILIES), size=settings.n_generated, p=p)
+    points, lengths = generator.generate_batch(
+        settings.n_generated, rng, settings.temperature, requested
+    )
+    return requested, points, lengths
+
+
 def evaluate_shapes_model(
     generator: ShapeGenerator,
     test: ShapeBatch,
@@ -128,10 +147,8 @@ def evaluate_shapes_model(
     if reference is None:
         reference = test_recognition(test, settings)
     conditional = generator.network.conditional
-    requested = None
-    if conditional:
-        requested = rng.choice(len(FAMILIES), size=n, p=family_weights / family_weights.sum())
-    generated = recognise(*generator.generate_batch(n, rng, temperature, requested), tolerance)
+    requested, points, lengths = draw_generated(generator, settings, family_weights, rng)
+    generated = recognise(points, lengths, tolerance)
     metrics = {
         "heldout_nll": generator.heldout_nll(test.points, test.lengths, test.families),
         **family_metrics(generated, reference),
