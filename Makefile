@@ -9,7 +9,7 @@ export DVC_NO_ANALYTICS := 1
 # Why $(PYTHON) cannot run shapegen (empty if it can); read only when .venv is created.
 PYTHON_PROBLEM = $(shell $(PYTHON) tools/check_python.py 2>&1 || echo "$(PYTHON) did not run")
 
-.PHONY: venv repro test bench seeds lint format schema lock check-pins
+.PHONY: venv repro test bench seeds lint format schema dvc-yaml lock check-pins
 
 venv: $(VENV)/.installed
 
@@ -46,6 +46,11 @@ format: venv
 schema: venv
 	$(BIN)/python -c "from shapegen.config import schema_text; print(schema_text(), end='')" \
 		> params.schema.json
+
+# dvc.yaml's derived parts: each stage's project-module deps (what its script loads) and the
+# top-level plots of params.yaml's variants (a test fails when they are stale).
+dvc-yaml: venv
+	$(BIN)/python tools/dvc_yaml.py
 
 # constraints.txt: every package pinned for every supported platform and Python (uv).
 lock: venv

@@ -43,7 +43,7 @@ def summary(metrics: dict) -> dict:
         **{name: metrics[name] for name in COLUMNS[:4]},
         "max_w1": _worst(w1),
         "max_fit_p95": _worst(fits),
-        "min_accuracy": min(metrics.get("conditional_accuracy", {"-": 1.0}).values()),
+        "min_accuracy": min(metrics.get("conditional_accuracy_by_family", {"-": 1.0}).values()),
     }
 
 

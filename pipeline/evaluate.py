@@ -8,6 +8,7 @@ from shapegen.evaluate import (
     SHAPES_LEARNING_CURVE_COLUMNS,
     evaluate_shapes_model,
     evaluate_with_settings,
+    headline_metrics,
     test_recognition,
 )
 from shapegen.families import family_weight_array
@@ -42,7 +43,7 @@ def main() -> None:
         return scored[content]
 
     final = evaluate(paths.model_file(variant))
-    write_json(paths.metrics_file(variant), final)
+    write_metrics(variant, final, params_of_variant.data)
     curve = [evaluate(paths.checkpoint_file(variant, updates)) for updates in checkpoints]
     columns = {name: [row[name] for row in curve] for name in LEARNING_CURVE_COLUMNS}
     write_tsv(paths.learning_curve_file(variant), columns)
@@ -58,6 +59,12 @@ def main() -> None:
     )
 
 
+def write_metrics(variant: str, metrics: dict, data: str) -> None:
+    """The headline figures for `dvc metrics show`, and every figure beside them."""
+    write_json(paths.metrics_file(variant), headline_metrics(metrics, data))
+    write_json(paths.metrics_details_file(variant), metrics)
+
+
 def evaluate_shapes(variant: str, all_params: Params, kind: dict) -> None:
     """The shapes models' metrics: families, fits and parameters, final and per checkpoint."""
     test = read_shapes(paths.SHAPES_FILE)["test"]
@@ -68,7 +75,7 @@ def evaluate_shapes(variant: str, all_params: Params, kind: dict) -> None:
     final = evaluate_shapes_model(
         ShapeGenerator(final_network), test, settings, weights, reference=reference
     )
-    write_json(paths.metrics_file(variant), final)
+    write_metrics(variant, final, "shapes")
     curve = []
     for updates in all_params.variants[variant].train.checkpoints:
         if updates == final_network.train_updates:
@@ -88,7 +95,7 @@ def evaluate_shapes(variant: str, all_params: Params, kind: dict) -> None:
         )
     columns = {name: [row[name] for row in curve] for name in SHAPES_LEARNING_CURVE_COLUMNS}
     write_tsv(paths.learning_curve_file(variant), columns)
-    accuracy = final.get("conditional_accuracy")
+    accuracy = final.get("conditional_accuracy_by_family")
     print(
         f"{variant}: heldout_nll {final['heldout_nll']:.3f}, invalid "
         f"{final['invalid_fraction']:.4f}, family_tv {final['family_tv']:.4f}, shares "

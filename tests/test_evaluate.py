@@ -37,7 +37,8 @@ def test_an_unconditional_models_metrics_and_their_floors(default_params_raw, tm
 def test_a_conditional_model_is_scored_per_requested_family(default_params_raw, tmp_path):
     generator = generator_of(small_turtle_model(conditional=True), tmp_path)
     metrics = evaluate_shapes_model(generator, TEST, settings(default_params_raw), WEIGHTS)
-    assert set(metrics["conditional_accuracy"]) == set(FAMILIES)
+    assert set(metrics["conditional_accuracy_by_family"]) == set(FAMILIES)
+    assert 0 <= metrics["conditional_accuracy"] <= 1
     assert set(metrics["requested"]) == set(FAMILIES)
     assert "sides_tv" in metrics["requested"]["regular_polygon"]
     curve_row = evaluate_shapes_model(

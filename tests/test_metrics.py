@@ -14,6 +14,7 @@ from shapegen.families import (
 from shapegen.geometry import frame_samples, random_rectangles, rectangles_from_sizes
 from shapegen.metrics import (
     conditional_accuracy,
+    conditional_accuracy_by_family,
     family_metrics,
     heldout_mae_floor,
     mae_by_step,
@@ -172,9 +173,12 @@ def test_conditional_accuracy_counts_members_of_the_requested_family():
     points = batch.points.copy()
     broken = [np.flatnonzero(batch.families == family)[0] for family in range(3)]
     points[broken, 0] += 0.2
-    accuracy = conditional_accuracy(batch.families, recognise(points, batch.lengths, 0.02), 0.02)
+    recognition = recognise(points, batch.lengths, 0.02)
+    accuracy = conditional_accuracy_by_family(batch.families, recognition, 0.02)
     for index, family in enumerate(FAMILIES):
         assert accuracy[family] == pytest.approx(1 - 1 / np.sum(batch.families == index))
+    overall = conditional_accuracy(batch.families, recognition, 0.02)
+    assert overall == pytest.approx(1 - 3 / len(batch.families))
 
 
 def test_a_hair_turned_rotated_rectangle_is_recognised_as_a_rectangle_yet_counts():
@@ -183,4 +187,7 @@ def test_a_hair_turned_rotated_rectangle_is_recognised_as_a_rectangle_yet_counts
     recognition = recognise(points, np.array([4]), 0.02)
     assert recognition.families[0] == FAMILIES.index("rectangle")
     requested = np.array([FAMILIES.index("rotated_rectangle")])
-    assert conditional_accuracy(requested, recognition, 0.02) == {"rotated_rectangle": 1.0}
+    assert conditional_accuracy_by_family(requested, recognition, 0.02) == {
+        "rotated_rectangle": 1.0
+    }
+    assert conditional_accuracy(requested, recognition, 0.02) == 1.0

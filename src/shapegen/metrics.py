@@ -189,12 +189,18 @@ def family_metrics(generated: Recognition, reference: Recognition) -> dict:
     return metrics
 
 
-def conditional_accuracy(
+def conditional_accuracy(requested: np.ndarray, recognised: Recognition, tolerance: float) -> float:
+    """The share of all shapes asked for a family that are members of it (their nearest
+    member of the family within the tolerance)."""
+    asked_errors = recognised.family_errors[np.arange(len(requested)), requested]
+    return float(np.mean(asked_errors <= tolerance))
+
+
+def conditional_accuracy_by_family(
     requested: np.ndarray, recognised: Recognition, tolerance: float
 ) -> dict[str, float]:
-    """Per family: the share of shapes asked for as that family that are members of it
-    (their nearest member of the family within the tolerance). A rotated rectangle turned
-    by a hair is also a rectangle, and is recognised as one; it is still what was asked."""
+    """conditional_accuracy per family asked for. A rotated rectangle turned by a hair is
+    also a rectangle, and is recognised as one; it is still what was asked."""
     return {
         family: float(np.mean(recognised.family_errors[requested == index, index] <= tolerance))
         for index, family in enumerate(FAMILIES)

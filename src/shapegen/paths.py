@@ -41,8 +41,14 @@ def gallery_dir(variant: str) -> Path:
 
 
 def metrics_file(variant: str) -> Path:
-    """The variant's metrics, declared under `metrics:` in dvc.yaml."""
+    """The variant's headline metrics, declared under `metrics:` in dvc.yaml."""
     return DATA / "metrics" / f"{variant}.json"
+
+
+def metrics_details_file(variant: str) -> Path:
+    """Every metric of the variant (per family, floors, bins, by step): a plain output,
+    read with `dvc metrics show/diff <file>`."""
+    return DATA / "metrics" / "details" / f"{variant}.json"
 
 
 def train_loss_file(variant: str) -> Path:

@@ -1,0 +1,184 @@
+"""What DVC itself shows a user of the reproduced project: status after a code edit, the
+plots, the metrics, and results shared through a remote."""
+
+import importlib.util
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .project import commit_all, file_hashes, run
+
+WIDTH = 200  # the terminal width that the tables must fit, nothing cut
+
+
+@pytest.fixture(scope="module")
+def dvc_yaml(repo_root):
+    spec = importlib.util.spec_from_file_location("dvc_yaml", repo_root / "tools/dvc_yaml.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def repo(tmp_path, reproduced_project) -> Path:
+    """A copy of the reproduced and committed project, for one test to change."""
+    repo = tmp_path / "project"
+    shutil.copytree(reproduced_project, repo, symlinks=True)
+    return repo
+
+
+def stages_of(name: str, variants: dict) -> list[str]:
+    """The stages DVC names for one stage definition: one per variant for a foreach."""
+    return [f"{name}@{variant}" for variant in variants] if name in FOREACH else [name]
+
+
+FOREACH = {"train", "gallery", "evaluate"}
+
+
+def test_an_edit_of_any_module_makes_dvc_status_list_exactly_the_stages_that_load_it(
+    repo, dvc_yaml, small_params_raw
+):
+    document = dvc_yaml.yaml_round_trip().load((repo / "dvc.yaml").read_text())
+    loaded = dvc_yaml.stage_module_deps(repo, document)
+    variants = small_params_raw["variants"]
+    modules = sorted(p.relative_to(repo).as_posix() for p in (repo / "src").rglob("*.py"))
+    expected = {
+        module: sorted(
+            stage
+            for name, files in loaded.items()
+            if module in files
+            for stage in stages_of(name, variants)
+        )
+        for module in modules
+    }
+    assert expected["src/shapegen/cli.py"] == []  # the command line retrains nothing
+    # One edit of every module at once: DVC names each changed dep of each stage.
+    for module in modules:
+        with (repo / module).open("a") as file:
+            file.write("# an edit\n")
+    status = json.loads(run(["dvc", "status", "--json"], repo).stdout)
+    seen: dict[str, list[str]] = {module: [] for module in modules}
+    for stage, changes in status.items():
+        for change in changes:
+            for dep in change.get("changed deps", {}) if isinstance(change, dict) else ():
+                if dep in seen:
+                    seen[dep].append(stage)
+    assert {m: sorted(s) for m, s in seen.items()} == expected
+
+
+def plot_definitions(repo: Path) -> dict:
+    """`dvc plots show --json`: plot id -> its rendered definitions."""
+    return json.loads(run(["dvc", "plots", "show", "--json"], repo).stdout)["data"]
+
+
+def axis_titles(spec: dict) -> dict[str, set[str]]:
+    """The titles of every x and y encoding anywhere in a Vega-Lite spec."""
+    titles: dict[str, set[str]] = {"x": set(), "y": set()}
+
+    def visit(node):
+        if isinstance(node, dict):
+            for axis in titles:
+                encoding = node.get("encoding", {}).get(axis)
+                if isinstance(encoding, dict) and "title" in encoding:
+                    titles[axis].add(encoding["title"])
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(spec)
+    return titles
+
+
+def test_plots_show_each_variants_curves_on_named_columns_with_titles(
+    repo, dvc_yaml, small_params_raw
+):
+    shown = plot_definitions(repo)
+    charts = {plot_id: entries for plot_id, entries in shown.items() if entries[0]["type"] == "vega"}
+    defined = {
+        plot_id: definition
+        for entry in dvc_yaml.plots(small_params_raw["variants"])
+        for plot_id, definition in entry.items()
+    }
+    assert set(charts) == set(defined)
+    for plot_id, (entry,) in charts.items():
+        content = entry["content"]
+        assert content["title"]["text"] == defined[plot_id]["title"]
+        titles = axis_titles(content)
+        assert titles == {"x": {defined[plot_id]["x_label"]}, "y": {defined[plot_id]["y_label"]}}
+        # Every point is a row of one of the chart's files, on the column the chart names.
+        columns = set(defined[plot_id]["y"].values())
+        assert len(columns) == 1, plot_id
+        for row in content["data"]["values"]:
+            assert (columns & set(row)) and defined[plot_id]["x"] in row, plot_id
+    for name, variant in small_params_raw["variants"].items():
+        heldout = "heldout_mae" if variant["data"] == "rectangles" else "heldout_nll"
+        rows = [
+            row
+            for row in charts[heldout][0]["content"]["data"]["values"]
+            if row["filename"] == f"{name}/learning_curve.tsv"
+        ]
+        assert len(rows) == len(variant["train"]["checkpoints"]), name
+        curve = (repo / f"data/plots/{name}/learning_curve.tsv").read_text().splitlines()
+        header = curve[0].split("\t")
+        expected = [line.split("\t")[header.index(heldout)] for line in curve[1:]]
+        assert [row[heldout] for row in rows] == expected, name
+    images = {plot_id for plot_id, entries in shown.items() if entries[0]["type"] == "image"}
+    assert "data/gallery/training_shapes.png" in images
+
+
+def widest_line(text: str) -> int:
+    return max(len(line.rstrip()) for line in text.splitlines())
+
+
+def test_metrics_show_fits_the_terminal_and_the_details_are_apart(repo, small_params_raw):
+    table = run(["dvc", "metrics", "show"], repo, env={"COLUMNS": str(WIDTH)}).stdout
+    assert widest_line(table) <= WIDTH, table
+    assert "…" not in table
+    for name in small_params_raw["variants"]:
+        assert f"data/metrics/{name}.json" in table
+        details = json.loads((repo / f"data/metrics/details/{name}.json").read_text())
+        headline = json.loads((repo / f"data/metrics/{name}.json").read_text())
+        # The headline is a part of the full set, not a copy of it.
+        assert headline.items() <= details.items() and len(headline) < len(details)
+    assert "details" not in table
+
+
+def test_results_travel_through_a_remote_and_an_experiment_through_git(repo, tmp_path):
+    origin = tmp_path / "origin.git"
+    storage = tmp_path / "storage"
+    run(["git", "init", "-q", "--bare", str(origin)], tmp_path)
+    run(["git", "remote", "add", "origin", str(origin)], repo)
+    run(["dvc", "remote", "add", "-d", "storage", str(storage)], repo)
+    commit_all(repo, "a DVC remote")
+    run(["git", "push", "-q", "origin", "HEAD"], repo)
+    run(["dvc", "push"], repo)
+
+    clone = tmp_path / "clone"
+    run(["git", "clone", "-q", str(origin), str(clone)], tmp_path)
+    run(["dvc", "pull"], clone)
+    assert file_hashes(clone) == file_hashes(repo)
+    assert json.loads(run(["dvc", "status", "--json"], clone).stdout) == {}
+    repro = run(["dvc", "repro"], clone).stdout
+    assert "Running stage" not in repro, repro
+    sample = run(["shapegen", "sample", "book", "-n", "2"], clone).stdout
+    assert sample.strip()
+
+    # An experiment: run in one clone, pushed to the git remote with its DVC outputs.
+    run(["dvc", "exp", "run", "-n", "seed3", "-S", "evaluate.seed=3"], repo)
+    run(["dvc", "exp", "push", "origin", "seed3"], repo)
+    run(["dvc", "exp", "pull", "origin", "seed3"], clone)
+    shown = json.loads(run(["dvc", "exp", "show", "--json"], clone).stdout)
+    experiments = {
+        experiment["name"]: experiment
+        for baseline in shown
+        for experiment in (baseline.get("experiments") or [])
+        for experiment in (experiment.get("revs") or [])
+    }
+    assert "seed3" in experiments, shown
+    data = experiments["seed3"]["data"]
+    assert data["params"]["params.yaml"]["data"]["evaluate"]["seed"] == 3
+    assert data["metrics"]["data/metrics/book.json"]["data"]["heldout_mae"] > 0
