@@ -75,7 +75,7 @@ def evaluate_shapes(variant: str, all_params: Params, kind: dict) -> None:
     final = evaluate_shapes_model(
         ShapeGenerator(final_network), test, settings, weights, reference=reference
     )
-    write_metrics(variant, final, "shapes")
+    write_metrics(variant, final, all_params.variants[variant].data)
     curve = []
     for updates in all_params.variants[variant].train.checkpoints:
         if updates == final_network.train_updates:

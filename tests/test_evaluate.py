@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from shapegen.config import parse_params
-from shapegen.evaluate import SHAPES_LEARNING_CURVE_COLUMNS, evaluate_shapes_model
+from shapegen.evaluate import (
+    HEADLINE_METRICS,
+    SHAPES_LEARNING_CURVE_COLUMNS,
+    evaluate_shapes_model,
+    headline_metrics,
+)
 from shapegen.families import FAMILIES, draw_shapes
 
 from .models import generator_of, small_turtle_model
@@ -45,3 +50,16 @@ def test_a_conditional_model_is_scored_per_requested_family(default_params_raw, 
         generator, TEST, settings(default_params_raw), WEIGHTS, per_family=False
     )
     assert "requested" not in curve_row and "family_tv_floor" not in curve_row
+
+
+def test_the_headline_is_the_named_part_of_the_full_metrics_in_its_order():
+    full = {"heldout_nll": -3.0, "family_tv": 0.1, "invalid_fraction": 0.2, "w1": {"a": 1.0}}
+    assert list(headline_metrics(full, "shapes").items()) == [
+        ("heldout_nll", -3.0),
+        ("invalid_fraction", 0.2),
+        ("family_tv", 0.1),
+    ]
+    # A figure the model lacks (the point head's NLL) is left out, not invented.
+    rectangles = headline_metrics({"heldout_mae": 0.1, "width_w1": 0.2}, "rectangles")
+    assert rectangles == {"heldout_mae": 0.1, "width_w1": 0.2}
+    assert set(HEADLINE_METRICS) == {"rectangles", "shapes"}

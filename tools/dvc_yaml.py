@@ -52,7 +52,7 @@ def module_path(root: Path, module: str) -> Path | None:
     return None
 
 
-def dotted_name(root: Path, path: Path) -> str | None:
+def dotted_name(path: Path) -> str | None:
     """The module name of a project file under src/, or None for a script elsewhere."""
     if path.parts[0] != SOURCE.name:
         return None
@@ -88,7 +88,7 @@ def _imports(nodes: Iterator[ast.AST], package: str | None) -> list[tuple[str, t
 def module_info(root: Path, path: Path) -> ModuleInfo:
     """Parse one file: its imports anywhere (functions included), lazy ones apart."""
     tree = ast.parse((root / path).read_text(encoding="utf-8"), filename=str(path))
-    name = dotted_name(root, path)
+    name = dotted_name(path)
     package = name if path.name == "__init__.py" else (name or "").rpartition(".")[0] or None
     lazy = [
         node

@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from shapegen.evaluate import LEARNING_CURVE_COLUMNS, SHAPES_LEARNING_CURVE_COLUMNS
+from shapegen.evaluate import (
+    HEADLINE_METRICS,
+    LEARNING_CURVE_COLUMNS,
+    SHAPES_LEARNING_CURVE_COLUMNS,
+)
 
 from .project import file_hashes, run, write_params
 
@@ -38,7 +42,12 @@ def test_repro_leaves_every_output(repo, small_params_raw):
         assert (repo / f"data/plots/{variant}/train_loss.tsv").read_text().startswith("updates\t")
         curve = (repo / f"data/plots/{variant}/learning_curve.tsv").read_text().splitlines()
         assert len(curve) == 1 + len(params["train"]["checkpoints"])
-        metrics = json.loads((repo / f"data/metrics/{variant}.json").read_text())
+        metrics = json.loads((repo / f"data/metrics/details/{variant}.json").read_text())
+        headline = json.loads((repo / f"data/metrics/{variant}.json").read_text())
+        assert list(headline) == [
+            name for name in HEADLINE_METRICS[params["data"]] if name in metrics
+        ], variant
+        assert all(headline[name] == metrics[name] for name in headline), variant
         if params["data"] == "shapes":
             assert figures == ["checkpoints.png", "primed.png", "samples.png"]
             assert curve[0].split("\t") == list(SHAPES_LEARNING_CURVE_COLUMNS)

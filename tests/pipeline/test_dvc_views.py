@@ -97,7 +97,7 @@ def test_plots_show_each_variants_curves_on_named_columns_with_titles(
     repo, dvc_yaml, small_params_raw
 ):
     shown = plot_definitions(repo)
-    charts = {plot_id: entries for plot_id, entries in shown.items() if entries[0]["type"] == "vega"}
+    charts = {plot_id: shown[plot_id] for plot_id in shown if shown[plot_id][0]["type"] == "vega"}
     defined = {
         plot_id: definition
         for entry in dvc_yaml.plots(small_params_raw["variants"])
@@ -128,6 +128,11 @@ def test_plots_show_each_variants_curves_on_named_columns_with_titles(
         assert [row[heldout] for row in rows] == expected, name
     images = {plot_id for plot_id, entries in shown.items() if entries[0]["type"] == "image"}
     assert "data/gallery/training_shapes.png" in images
+    # The same charts across commits: the curves are in git, so no cache is needed.
+    diff = json.loads(run(["dvc", "plots", "diff", "HEAD", "--json"], repo).stdout)["data"]
+    for plot_id in charts:
+        (entry,) = diff[plot_id]
+        assert set(entry["revisions"]) == {"HEAD", "workspace"}, plot_id
 
 
 def widest_line(text: str) -> int:
@@ -182,3 +187,7 @@ def test_results_travel_through_a_remote_and_an_experiment_through_git(repo, tmp
     data = experiments["seed3"]["data"]
     assert data["params"]["params.yaml"]["data"]["evaluate"]["seed"] == 3
     assert data["metrics"]["data/metrics/book.json"]["data"]["heldout_mae"] > 0
+    # The experiment against its baseline, a row per changed figure: narrow at any count.
+    diff = run(["dvc", "exp", "diff", "HEAD", "seed3"], clone, env={"COLUMNS": str(WIDTH)})
+    assert "evaluate.seed" in diff.stdout and "data/metrics/mixture.json" in diff.stdout
+    assert widest_line(diff.stdout) <= WIDTH
