@@ -1,9 +1,12 @@
 """What DVC shows a user of this project, measured on the committed, reproduced pipeline.
 
-Prints the width of `dvc metrics show` and `dvc exp diff`, and the seconds of a team's
-round trip through a local-folder DVC remote: `dvc push` from a clone of this repository,
-then in a second clone `dvc pull`, `dvc status` and a `dvc repro` that runs nothing.
-Run after `make repro` with everything committed (`python benchmarks/dvc_views.py`).
+Prints the width of `dvc metrics show`, the seconds of a team's round trip through a
+local-folder DVC remote (`dvc push` from a clone of this repository, then in a second clone
+`dvc pull`, `dvc status` and a `dvc repro` that runs nothing) and, after one
+`dvc exp run -S evaluate.seed=3` there (about 2 minutes: the evaluate stages), the widths of
+`dvc exp show --only-changed` (as wide as its cells, on a terminal that wide) and of
+`dvc exp diff`. Run after `make repro` with everything committed
+(`python benchmarks/dvc_views.py`).
 """
 
 import os
@@ -14,6 +17,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# exp show draws a rich table that shrinks to the terminal: measured on a very wide one.
 WIDE = {"COLUMNS": "100000"}
 
 
@@ -34,11 +38,12 @@ def run(command: list[str], cwd: Path, env: dict | None = None) -> tuple[str, fl
 
 
 def widest(text: str) -> int:
-    return max(len(line.rstrip()) for line in text.splitlines())
+    """The longest line, rules of box characters (drawn as wide as the terminal) aside."""
+    return max(len(line.rstrip()) for line in text.splitlines() if set(line.strip()) != {"─"})
 
 
 def main() -> None:
-    table, _ = run(["dvc", "metrics", "show"], ROOT, WIDE)
+    table, _ = run(["dvc", "metrics", "show"], ROOT)
     print(f"dvc_metrics_show_columns={widest(table)}")
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
@@ -65,6 +70,18 @@ def main() -> None:
         repro, repro_seconds = run(["dvc", "repro"], second)
         ran = repro.count("Running stage")
         print(f"dvc_repro_noop_seconds={repro_seconds:.1f} (stages run: {ran})")
+        _, experiment = run(["dvc", "exp", "run", "-n", "seed3", "-S", "evaluate.seed=3"], first)
+        print(f"dvc_exp_run_seconds={experiment:.1f}")
+        shown, _ = run(["dvc", "exp", "show", "--only-changed", "--no-pager"], first, WIDE)
+        print(f"dvc_exp_show_only_changed_columns={widest(shown)}")
+        # The README's narrowed view: the mixture's figures only.
+        drop = "params.yaml|conditional_accuracy|data/metrics/families"
+        narrowed, _ = run(
+            ["dvc", "exp", "show", "--only-changed", "--no-pager", "--drop", drop], first, WIDE
+        )
+        print(f"dvc_exp_show_mixture_columns={widest(narrowed)}")
+        diff, _ = run(["dvc", "exp", "diff", "HEAD", "seed3"], first)
+        print(f"dvc_exp_diff_columns={widest(diff)}")
 
 
 if __name__ == "__main__":

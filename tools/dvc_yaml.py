@@ -85,6 +85,13 @@ def _imports(nodes: Iterator[ast.AST], package: str | None) -> list[tuple[str, t
     return found
 
 
+def _plain_imports(tree: ast.AST) -> Iterator[tuple[ast.Import, ast.alias]]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node, alias
+
+
 def module_info(root: Path, path: Path) -> ModuleInfo:
     """Parse one file: its imports anywhere (functions included), lazy ones apart."""
     tree = ast.parse((root / path).read_text(encoding="utf-8"), filename=str(path))
@@ -93,7 +100,9 @@ def module_info(root: Path, path: Path) -> ModuleInfo:
     lazy = [
         node
         for node in tree.body
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == "__getattr__"
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.name == "__getattr__"
+        and path.name == "__init__.py"  # a package's lazy re-exports (PEP 562)
     ]
     lazy_nodes = {id(inner) for function in lazy for inner in ast.walk(function)}
     eager = (node for node in ast.walk(tree) if id(node) not in lazy_nodes)
@@ -106,8 +115,19 @@ def module_info(root: Path, path: Path) -> ModuleInfo:
             top_level.update(t.id for t in targets if isinstance(t, ast.Name))
         elif isinstance(node, ast.Import | ast.ImportFrom):
             top_level.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    imports = _imports(eager, package)
+    # `import pkg` then `pkg.name`: the name is taken from the package as `from pkg import
+    # name` takes it (a submodule, or a lazy re-export).
+    plain = {alias.asname or alias.name: alias.name for _, alias in _plain_imports(tree)}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in plain
+        ):
+            imports.append((plain[node.value.id], (node.attr,)))
     return ModuleInfo(
-        imports=tuple(_imports(eager, package)),
+        imports=tuple(imports),
         lazy_imports=tuple(
             _imports((inner for function in lazy for inner in ast.walk(function)), package)
         ),
@@ -221,7 +241,7 @@ class Chart:
 CHARTS = (
     Chart(
         "heldout_mae",
-        "Held-out MAE of the next corner, rectangles (teacher-forced; lower is better)",
+        "Rectangles: held-out MAE (teacher-forced)",
         "held-out MAE",
         "learning_curve.tsv",
         "train_updates",
@@ -230,7 +250,7 @@ CHARTS = (
     ),
     Chart(
         "width_w1",
-        "Generated rectangles' widths: W1 to the test split's (lower is better)",
+        "Rectangles: sampled widths' W1 to the test split's",
         "width W1",
         "learning_curve.tsv",
         "train_updates",
@@ -239,7 +259,7 @@ CHARTS = (
     ),
     Chart(
         "heldout_nll",
-        "Held-out NLL of the test shapes (teacher-forced; lower is better)",
+        "Shapes: held-out NLL (teacher-forced)",
         "held-out NLL (nats per shape)",
         "learning_curve.tsv",
         "train_updates",
@@ -248,7 +268,7 @@ CHARTS = (
     ),
     Chart(
         "invalid_fraction",
-        "Generated shapes that are no family's member (lower is better)",
+        "Shapes: sampled shapes no family fits",
         "invalid fraction",
         "learning_curve.tsv",
         "train_updates",
@@ -256,6 +276,11 @@ CHARTS = (
         "shapes",
     ),
 )
+
+# Templates in .dvc/plots/: a colour per variant (its file), a dash per revision; the
+# checkpoints, spaced geometrically (100, 500, 1000, ...), on a log scale.
+LEARNING_CURVE_TEMPLATE = "learning_curve"
+TRAINING_LOSS_TEMPLATE = "training_loss"
 
 # The training loss is a moving average of each variant's own loss: one chart per loss.
 TRAIN_LOSS_FILE = "train_loss.tsv"
@@ -271,13 +296,13 @@ def plots(variants: dict) -> list[dict]:
     """The top-level plots for these variants (params.yaml's `variants`)."""
     definitions = []
 
-    def chart(plot_id, title, x, x_label, y_label, files_y):
+    def chart(plot_id, title, x, x_label, y_label, files_y, template):
         if files_y:
             definitions.append(
                 {
                     plot_id: {
                         "title": title,
-                        "template": "linear",
+                        "template": template,
                         "x": x,
                         "y": files_y,
                         "x_label": x_label,
@@ -293,14 +318,14 @@ def plots(variants: dict) -> list[dict]:
             raise ValueError(f"variant {name}: no training-loss chart for {key}")
         losses.setdefault(key, {})[f"data/plots/{name}/{TRAIN_LOSS_FILE}"] = "loss_moving_average"
     for key, (plot_id, loss) in TRAIN_LOSSES.items():
-        names = ", ".join(f.split("/")[2] for f in losses.get(key, {}))
         chart(
             plot_id,
-            f"Training loss, moving average: {loss}, {names}",
+            f"Training loss (moving average): {loss}",
             "updates",
             "optimizer updates",
             loss,
             losses.get(key, {}),
+            TRAINING_LOSS_TEMPLATE,
         )
     for spec in CHARTS:
         files = {
@@ -308,7 +333,15 @@ def plots(variants: dict) -> list[dict]:
             for name, variant in variants.items()
             if variant["data"] == spec.data
         }
-        chart(spec.plot_id, spec.title, spec.x, "optimizer updates", spec.y_label, files)
+        chart(
+            spec.plot_id,
+            spec.title,
+            spec.x,
+            "optimizer updates (log scale)",
+            spec.y_label,
+            files,
+            LEARNING_CURVE_TEMPLATE,
+        )
     return definitions
 
 

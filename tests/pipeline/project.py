@@ -12,6 +12,9 @@ import pytest
 import yaml
 
 COPIED = ("src", "pipeline", "dvc.yaml", ".dvcignore")
+# The plot templates dvc.yaml names; `dvc init` makes .dvc/, so they are copied after it.
+TEMPLATES = Path(".dvc/plots")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(
@@ -68,6 +71,7 @@ def init_repository(repo: Path) -> None:
     """`git init`, `dvc init` and a first commit, as a user starts a project."""
     run(["git", "init", "-q"], repo)
     run(["dvc", "init", "-q"], repo)
+    shutil.copytree(ROOT / TEMPLATES, repo / TEMPLATES)
     run(["git", "add", "-A"], repo)
     run(["git", "commit", "-qm", "project"], repo)
 

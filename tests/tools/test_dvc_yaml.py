@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -75,6 +76,8 @@ def test_what_python_imports_for_each_script_is_inside_its_closure(dvc_yaml, doc
         result = subprocess.run(
             [sys.executable, "-c", probe, str(repo_root / script)],
             cwd=repo_root,
+            # This checkout's package, wherever the environment's editable install points.
+            env={**os.environ, "PYTHONPATH": str(repo_root / "src")},
             capture_output=True,
             text=True,
             check=True,
@@ -138,6 +141,7 @@ def test_a_lazy_re_export_loads_its_module_only_where_it_is_imported(dvc_yaml, t
             "src/pkg/light.py": "",
             "eager.py": "from pkg import light, VERSION\n",
             "lazy.py": "from pkg import Thing\n",
+            "attribute.py": "import pkg\nprint(pkg.Thing)\n",
         },
     )
     assert dvc_yaml.loaded_files(tmp_path, Path("eager.py")) == {
@@ -145,6 +149,7 @@ def test_a_lazy_re_export_loads_its_module_only_where_it_is_imported(dvc_yaml, t
         Path("src/pkg/light.py"),
     }
     assert Path("src/pkg/heavy.py") in dvc_yaml.loaded_files(tmp_path, Path("lazy.py"))
+    assert Path("src/pkg/heavy.py") in dvc_yaml.loaded_files(tmp_path, Path("attribute.py"))
 
 
 def test_module_deps_replace_the_listed_ones_in_place(dvc_yaml):
