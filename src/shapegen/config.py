@@ -83,21 +83,35 @@ class TurtleParams:
 
 
 @dataclasses.dataclass(frozen=True)
+class CategoricalParams:
+    """The shapes' categorical head (shapegen/categorical.py): each move's coordinates as
+    bins of a grid, and the end as a class."""
+
+    conditional: bool  # the family is an input: generation is asked for a family
+    # Values k / (bins - 1); with bins - 1 a multiple of 10 every turn code is on the grid.
+    bins: int = dataclasses.field(metadata=_at_least(2))
+    embedding_units: int = dataclasses.field(metadata=_at_least(1))  # per embedded bin
+    clip_norm: float = dataclasses.field(metadata=_at_least(0, exclusive=True))  # gradients
+
+
+@dataclasses.dataclass(frozen=True)
 class ModelParams:
     """The network: an LSTM trunk and an output head.
 
     framing `point`: the chapter's samples of one time step, no memory; `sequence`: each
     shape is one sequence. head `point`: the chapter's linear next point (MAE);
     `mixture`: a distribution over the next point (negative log-likelihood); `turtle`:
-    shapes of the families, move by move, with a learned end (needs data: shapes).
+    shapes of the families, move by move, with a learned end (needs data: shapes);
+    `categorical`: the same moves, each coordinate a softmax over bins (data: shapes).
     """
 
     units: int = dataclasses.field(metadata=_at_least(1))
     seed: int = dataclasses.field(metadata=_at_least(0))
     framing: typing.Literal["point", "sequence"]
-    head: typing.Literal["point", "mixture", "turtle"]
+    head: typing.Literal["point", "mixture", "turtle", "categorical"]
     mixture: MixtureParams | None = None
     turtle: TurtleParams | None = None
+    categorical: CategoricalParams | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -495,18 +509,22 @@ def _check_memory(params: Params, source: str) -> None:
             )
 
 
+# The heads that draw data: shapes (the others draw the chapter's rectangles).
+SHAPES_HEADS = ("turtle", "categorical")
+
+
 def _check_cross_fields(params: Params, source: str) -> None:
     _check_memory(params, source)
     weights = dataclasses.asdict(params.shapes.family_weights)
     if sum(weights.values()) <= 0:
         _fail(source, "shapes.family_weights", weights, "at least one weight > 0")
     for name, variant in params.variants.items():
-        if (variant.model.head == "turtle") != (variant.data == "shapes"):
+        if (variant.model.head in SHAPES_HEADS) != (variant.data == "shapes"):
             _fail(
                 source,
                 f"variants.{name}.data",
                 variant.data,
-                f"{'shapes' if variant.model.head == 'turtle' else 'rectangles'} "
+                f"{'shapes' if variant.model.head in SHAPES_HEADS else 'rectangles'} "
                 f"for head: {variant.model.head}",
             )
         key = f"variants.{name}.train.checkpoints"
@@ -551,10 +569,15 @@ def _check_cross_fields(params: Params, source: str) -> None:
                 model.mixture.scale_ceiling,
                 expected,
             )
-        if model.head == "point" and model.mixture is not None:
+        if model.head in ("point", "categorical") and model.mixture is not None:
             raise InputError(
                 f"{source}: variants.{name}.model.mixture is set but head is {model.head}; "
                 "expected it only with head: mixture or turtle"
+            )
+        if (model.head == "categorical") != (model.categorical is not None):
+            raise InputError(
+                f"{source}: variants.{name}.model.categorical goes with head: categorical, "
+                f"and head: categorical needs it (head is {model.head})"
             )
         if (model.head == "turtle") != (model.turtle is not None):
             raise InputError(
@@ -598,6 +621,10 @@ def expected_model_kind(params: VariantParams) -> dict:
     if params.model.turtle is not None:
         kind["conditional"] = params.model.turtle.conditional
         kind["hidden_units"] = params.model.turtle.hidden_units
+    if params.model.categorical is not None:
+        kind["conditional"] = params.model.categorical.conditional
+        kind["bins"] = params.model.categorical.bins
+        kind["embedding_units"] = params.model.categorical.embedding_units
     return kind
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import h5py
 import numpy as np
 
+from shapegen import categorical
 from shapegen.errors import InputError
 from shapegen.files import atomic_path
 from shapegen.geometry import N_STEPS as N_CORNER_STEPS
@@ -55,6 +56,20 @@ TURTLE_HIDDEN_LAYERS = [
     ("Concatenate", "first_features"),
     ("Concatenate", "second_features"),
     *TURTLE_LAYERS[6:],
+]
+CATEGORICAL_LOSS = "shapegen>CategoricalNLL"
+CATEGORICAL_LAYERS = [
+    ("InputLayer", "moves"),
+    ("ColumnEmbedding", "previous_first"),
+    ("ColumnEmbedding", "previous_second"),
+    ("TakeColumns", "inputs"),
+    ("Concatenate", "trunk_inputs"),
+    ("LSTM", "lstm"),
+    ("ColumnEmbedding", "given_first"),
+    ("Concatenate", "trunk_and_first"),
+    ("Dense", "first_head"),
+    ("Dense", "second_head"),
+    ("Concatenate", "head"),
 ]
 LSTM_SETTINGS = {
     "activation": "tanh",
@@ -144,6 +159,8 @@ def _network(config: dict, file: h5py.File) -> Network:
     loss = config.get("compile_config", {}).get("loss")
     if isinstance(loss, dict) and loss.get("registered_name") == TURTLE_LOSS:
         return _turtle_network(layers, found, loss, file)
+    if isinstance(loss, dict) and loss.get("registered_name") == CATEGORICAL_LOSS:
+        return _categorical_network(layers, found, loss, file)
     if [name for _, name in found[:2]] != ["points", "lstm"] or "head" not in layers:
         raise NotShapegenModel(f"layers {found}; expected points, lstm, ..., head")
     steps, features = layers["points"]["config"]["batch_shape"][1:]
@@ -210,6 +227,69 @@ def _turtle_network(layers: dict, found: list, loss: dict, file: h5py.File) -> N
     )
     _check_shapes(network)
     return network
+
+
+def _categorical_network(layers: dict, found: list, loss: dict, file: h5py.File) -> Network:
+    steps, features = layers["moves"]["config"]["batch_shape"][1:] if "moves" in layers else (0, 0)
+    lstm = layers.get("lstm", {}).get("config", {})
+    linear = all(
+        layers[name]["config"].get("activation") == "linear"
+        and layers[name]["config"].get("use_bias")
+        for name in ("first_head", "second_head")
+        if name in layers
+    )
+    if (
+        found != CATEGORICAL_LAYERS
+        or not linear
+        or features != categorical.N_INPUTS + 1
+        or steps not in (1, categorical.N_STEPS)
+        or not _lstm_ok(lstm)
+    ):
+        raise NotShapegenModel(f"layers {found}, input steps {steps}, lstm {_settings(lstm)}")
+    first_kernel, first_bias = _dense(file, "dense")
+    second_kernel, second_bias = _dense(file, "dense_1")
+    network = Network(
+        framing="point" if steps == 1 else "sequence",
+        head="categorical",
+        lstm_kernel=_array(file, "layers/lstm/cell/vars/0"),
+        lstm_recurrent_kernel=_array(file, "layers/lstm/cell/vars/1"),
+        lstm_bias=_array(file, "layers/lstm/cell/vars/2"),
+        head_kernel=first_kernel[None],
+        head_bias=first_bias[None],
+        mixture=None,
+        train_updates=int(file["optimizer/vars/0"][()]),
+        second_head_kernel=second_kernel[None],
+        second_head_bias=second_bias[None],
+        conditional=bool(loss["config"]["conditional"]),
+        embeddings=tuple(
+            _array(file, f"layers/{name}/vars/0")
+            for name in ("column_embedding", "column_embedding_1", "column_embedding_2")
+        ),
+        bins=int(loss["config"]["bins"]),
+    )
+    _check_categorical_shapes(network)
+    return network
+
+
+def _check_categorical_shapes(network: Network) -> None:
+    units, bins = network.units, network.bins
+    width = network.embeddings[0].shape[1] if network.embeddings[0].ndim == 2 else -1
+    trunk_inputs = 2 * width + categorical.N_INPUTS - 2
+    shapes = {
+        "previous first embedding": (network.embeddings[0].shape, (bins + 1, width)),
+        "previous second embedding": (network.embeddings[1].shape, (bins + 1, width)),
+        "given first embedding": (network.embeddings[2].shape, (bins, width)),
+        "lstm kernel": (network.lstm_kernel.shape, (trunk_inputs, 4 * units)),
+        "lstm recurrent kernel": (network.lstm_recurrent_kernel.shape, (units, 4 * units)),
+        "lstm bias": (network.lstm_bias.shape, (4 * units,)),
+        "first head kernel": (network.head_kernel.shape, (1, units, bins + 1)),
+        "first head bias": (network.head_bias.shape, (1, bins + 1)),
+        "second head kernel": (network.second_head_kernel.shape, (1, units + width, bins)),
+        "second head bias": (network.second_head_bias.shape, (1, bins)),
+    }
+    for name, (found, expected) in shapes.items():
+        if found != expected:
+            raise NotShapegenModel(f"{name} of shape {found}; expected {expected}")
 
 
 def _dense(file: h5py.File, name: str) -> tuple[np.ndarray, np.ndarray]:

@@ -41,6 +41,10 @@ class Network:
     # beside them; None: the heads are linear in their features.
     first_hidden: tuple[np.ndarray, np.ndarray] | None = None
     second_hidden: tuple[np.ndarray, np.ndarray] | None = None
+    # The categorical head (shapes): embedding tables of the previous move's first and
+    # second bins (a START row last) and of the step's own first bin; the number of bins.
+    embeddings: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    bins: int = 0
 
     @property
     def units(self) -> int:
@@ -59,6 +63,7 @@ class Network:
             self.second_head_bias,
             *(self.first_hidden or ()),
             *(self.second_hidden or ()),
+            *(self.embeddings or ()),
         )
         return sum(weight.size for weight in weights if weight is not None)
 
@@ -74,6 +79,10 @@ class Network:
         if self.head == "turtle":
             kind["conditional"] = self.conditional
             kind["hidden_units"] = self.hidden_units
+        if self.head == "categorical":
+            kind["conditional"] = self.conditional
+            kind["bins"] = self.bins
+            kind["embedding_units"] = self.embeddings[0].shape[1]
         return kind
 
 
@@ -167,4 +176,45 @@ def turtle_forward(network: Network, inputs: np.ndarray) -> np.ndarray:
         first_raw, state = next_outputs(network, step_inputs, state, step)
         second_raw = second_head_outputs(network, state[0], step_inputs, first, step)
         outputs.append(np.concatenate([first_raw, second_raw], axis=1))
+    return np.stack(outputs, axis=1)
+
+
+def categorical_trunk_inputs(network: Network, inputs: np.ndarray) -> np.ndarray:
+    """What a categorical model's LSTM reads (n, features) from a step's inputs (n,
+    N_INPUTS): the previous move's two bins embedded, beside the other inputs."""
+    previous_first, previous_second, _ = network.embeddings
+    bins = inputs[:, :2].astype(np.int64)
+    return np.concatenate(
+        [previous_first[bins[:, 0]], previous_second[bins[:, 1]], inputs[:, 2:]], axis=-1
+    )
+
+
+def categorical_first_logits(
+    network: Network, inputs: np.ndarray, state: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """The first coordinate's logits (n, bins + 1; END last) after a step's inputs, and the
+    state to carry (the point framing starts every step from the zero state)."""
+    if network.framing == "point":
+        state = initial_state(network, inputs.shape[0])
+    state = lstm_step(network, categorical_trunk_inputs(network, inputs), state)
+    return state[0] @ network.head_kernel[0] + network.head_bias[0], state
+
+
+def categorical_second_logits(network: Network, h: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """The second coordinate's logits (n, bins) given the LSTM's output and the first bin."""
+    given = network.embeddings[2][np.asarray(first, dtype=np.int64)]
+    features = np.concatenate([h, given], axis=-1)
+    return features @ network.second_head_kernel[0] + network.second_head_bias[0]
+
+
+def categorical_forward(network: Network, inputs: np.ndarray) -> np.ndarray:
+    """A categorical model's logits (n, steps, 2 bins + 1), teacher-forced: inputs (n, steps,
+    N_INPUTS + 1) as shapegen.categorical.frame_shapes makes them."""
+    inputs = np.asarray(inputs, dtype=np.float64)
+    state = initial_state(network, inputs.shape[0])
+    outputs = []
+    for step in range(inputs.shape[1]):
+        first, state = categorical_first_logits(network, inputs[:, step, :-1], state)
+        second = categorical_second_logits(network, state[0], inputs[:, step, -1])
+        outputs.append(np.concatenate([first, second], axis=1))
     return np.stack(outputs, axis=1)

@@ -10,12 +10,16 @@ import dataclasses
 
 import numpy as np
 
+from shapegen import categorical
 from shapegen.errors import InputError
 from shapegen.families import FAMILIES, MAX_POINTS, unpadded
 from shapegen.generate import check_count, check_prefix, check_temperature
 from shapegen.mixture import sample_mixture
 from shapegen.network import (
     Network,
+    categorical_first_logits,
+    categorical_forward,
+    categorical_second_logits,
     initial_state,
     next_outputs,
     second_head_outputs,
@@ -110,6 +114,8 @@ class ShapeGenerator:
         families: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Shapes that keep the given first points (n, k, 2) and draw the rest."""
+        if self.network.head == "categorical":
+            return self._complete_categorical(prefixes, rng, temperature, families)
         n, given = prefixes.shape[:2]
         padded = np.zeros((n, MAX_POINTS, 2))
         padded[:, :given] = prefixes
@@ -144,12 +150,61 @@ class ShapeGenerator:
             points[:, step] = np.where(ended[:, None], 0.0, turtle.point)
         return points, lengths
 
+    def _complete_categorical(
+        self,
+        prefixes: np.ndarray,
+        rng: np.random.Generator,
+        temperature: float,
+        families: np.ndarray | None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """complete_batch for a categorical head: each step's first coordinate (or END),
+        then its second given the first, each from its softmax at the temperature; the
+        given points are kept as they are, their moves read by the model in bins."""
+        network, bins = self.network, self.network.bins
+        n, given = prefixes.shape[:2]
+        padded = np.zeros((n, MAX_POINTS, 2))
+        padded[:, :given] = prefixes
+        given_moves = encode_moves(padded, np.full(n, given))
+        state, turtle, previous = initial_state(network, n), start_state(n), None
+        points, lengths = np.zeros((n, MAX_POINTS, 2)), np.full(n, MAX_POINTS)
+        ended = np.zeros(n, dtype=bool)
+        for step in range(categorical.N_STEPS):
+            inputs = categorical.step_inputs(previous, step, families, bins, n)
+            first_logits, state = categorical_first_logits(network, inputs, state)
+            if step == MAX_POINTS:
+                lengths[~ended] = step  # no room for another point: the shape ends
+                break
+            if step < given:
+                move = given_moves[:, step]
+                codes = categorical.quantize(move, bins)
+            else:
+                first = categorical.sample_classes(first_logits, rng, temperature)
+                ends = first == categorical.end_class(bins)
+                lengths[ends & ~ended] = step
+                ended |= ends
+                first = np.where(ends, 0, first)
+                second_logits = categorical_second_logits(network, state[0], first)
+                second = categorical.sample_classes(second_logits, rng, temperature)
+                codes = np.stack([first, second], axis=1)
+                move = categorical.bin_values(codes, bins)
+            with np.errstate(over="ignore", invalid="ignore"):
+                turtle = advance(turtle, move)
+            previous = codes
+            points[:, step] = np.where(ended[:, None], 0.0, turtle.point)
+        points[:, :given] = prefixes
+        return points, lengths
+
     def heldout_nll(
         self, points: np.ndarray, lengths: np.ndarray, families: np.ndarray | None = None
     ) -> float:
         """Mean negative log-likelihood per shape (nats) of shapes, teacher-forced: its
         moves and its end, as the model was trained. Pass families to a conditional model."""
         network = self.network
-        inputs, targets = frame_shapes(points, lengths, families if network.conditional else None)
+        families = families if network.conditional else None
+        if network.head == "categorical":
+            inputs, targets = categorical.frame_shapes(points, lengths, families, network.bins)
+            outputs = categorical_forward(network, inputs)
+            return float(np.mean(categorical.shapes_nll(targets, outputs, network.bins)))
+        inputs, targets = frame_shapes(points, lengths, families)
         outputs = turtle_forward(network, inputs)
         return float(np.mean(moves_nll(targets, outputs, network.mixture)))

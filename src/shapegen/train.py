@@ -17,12 +17,13 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from shapegen import categorical
 from shapegen.config import VariantParams, updates_per_pass
 from shapegen.errors import InputError
 from shapegen.families import ShapeBatch
 from shapegen.geometry import FRAMINGS
 from shapegen.mixture import kmeans_centres
-from shapegen.model import build_model, build_turtle_model
+from shapegen.model import build_categorical_model, build_model, build_turtle_model
 from shapegen.turtle import TARGET_COLUMNS, frame_shapes
 
 Snapshot = tuple[list[np.ndarray], list[np.ndarray]]
@@ -48,6 +49,8 @@ def train_variant(
     params say."""
     if params.model.head == "turtle":
         model, inputs, targets = _turtle_model(params, data)
+    elif params.model.head == "categorical":
+        model, inputs, targets = _categorical_model(params, data)
     else:
         model, inputs, targets = _corner_model(params, data)
     result = train(
@@ -88,15 +91,7 @@ def _turtle_model(params: VariantParams, shapes: ShapeBatch):
     means = initial_move_means(
         targets if params.model.framing == "sequence" else targets.reshape(-1, 1, TARGET_COLUMNS), k
     )
-    per_update = params.train.shapes_per_update
-    n_updates = updates_per_pass(params, len(inputs))
-    if params.model.framing == "point":
-        # Each step of a shape is a sequence of its own; the shapes of an update together.
-        inputs = inputs.reshape(n_updates, -1, 1, inputs.shape[-1])
-        targets = targets.reshape(n_updates, -1, 1, TARGET_COLUMNS)
-    else:
-        inputs = inputs.reshape(n_updates, per_update, *inputs.shape[1:])
-        targets = targets.reshape(n_updates, per_update, *targets.shape[1:])
+    inputs, targets = _batches(params, inputs, targets)
     model = build_turtle_model(
         params.model.units,
         params.train.learning_rate,
@@ -111,6 +106,43 @@ def _turtle_model(params: VariantParams, shapes: ShapeBatch):
         hidden_units=params.model.turtle.hidden_units,
     )
     return model, inputs.astype(np.float32), targets.astype(np.float32)
+
+
+def _categorical_model(params: VariantParams, shapes: ShapeBatch):
+    head = params.model.categorical
+    inputs, targets = categorical.frame_shapes(
+        shapes.points, shapes.lengths, shapes.families if head.conditional else None, head.bins
+    )
+    inputs, targets = _batches(params, inputs, targets)
+    model = build_categorical_model(
+        params.model.units,
+        params.train.learning_rate,
+        params.model.seed,
+        framing=params.model.framing,
+        bins=head.bins,
+        embedding_units=head.embedding_units,
+        conditional=head.conditional,
+        clip_norm=head.clip_norm,
+        learning_rate_decay_to=params.train.learning_rate_decay_to,
+        n_updates=len(inputs) * params.train.passes,
+    )
+    return model, inputs.astype(np.float32), targets.astype(np.float32)
+
+
+def _batches(params: VariantParams, inputs: np.ndarray, targets: np.ndarray):
+    """Framed shapes (n, steps, ...) as one batch per update (updates, per update, ...);
+    in the point framing each step is a sequence of its own, an update's shapes together."""
+    n_updates = updates_per_pass(params, len(inputs))
+    if params.model.framing == "point":
+        return (
+            inputs.reshape(n_updates, -1, 1, inputs.shape[-1]),
+            targets.reshape(n_updates, -1, 1, targets.shape[-1]),
+        )
+    per_update = params.train.shapes_per_update
+    return (
+        inputs.reshape(n_updates, per_update, *inputs.shape[1:]),
+        targets.reshape(n_updates, per_update, *targets.shape[1:]),
+    )
 
 
 def initial_move_means(targets: np.ndarray, k: int) -> np.ndarray:

@@ -1,0 +1,143 @@
+"""The shapes' categorical head: each coordinate of a turtle move as one bin of a grid.
+
+A move (shapegen.turtle: P0, then a heading or a turn's code and a side's length) has two
+coordinates in [0, 1]; each is quantized to `bins` values k / (bins - 1). At each step
+the model gives a softmax over the first coordinate's bins plus one more class, END (the
+shape has no more points), then a softmax over the second coordinate's bins given the
+first (PolyGen's vertex coordinates, Polygon-RNN's end token). A mixture of Gaussians has
+no sharp edges; a softmax over bins can put zero mass beyond any edge that moves with the
+earlier moves (a polygon's centre inside [r, 1 - r]), which is where the mixture heads'
+invalid shapes came from (issue 11).
+
+With bins - 1 a multiple of 10 the grid holds every code the families need exactly: the
+sides codes n / 10, the later turns' 1/2, a heading of 0 or 1/4.
+
+Step inputs: the previous move's two bins (a START class before the first move), their
+values, a one-hot of the step and of the family (zeros for an unconditional model). The
+likelihood is written once against an array namespace: keras.ops in training
+(shapegen.model.CategoricalNLL), NUMPY_OPS to score a trained model.
+"""
+
+import types
+
+import numpy as np
+
+from shapegen.families import FAMILIES, MAX_POINTS
+from shapegen.turtle import encode_moves
+
+N_STEPS = MAX_POINTS + 1  # a move per point, then the step that ends the longest shape
+N_FAMILIES = len(FAMILIES)
+# Input columns: previous bins (2), previous values (2), step one-hot, family one-hot, and
+# in training the step's own first bin (teacher-forced into the second coordinate's head).
+PREVIOUS_BINS = slice(0, 2)
+PREVIOUS_VALUES = slice(2, 4)
+STEP_COLUMNS = slice(4, 4 + N_STEPS)
+FAMILY_COLUMNS = slice(4 + N_STEPS, 4 + N_STEPS + N_FAMILIES)
+N_INPUTS = 4 + N_STEPS + N_FAMILIES
+FIRST_BIN_COLUMN = N_INPUTS  # the column after the step inputs
+# Target columns: the first coordinate's class (a bin or END), the second's bin, and
+# whether each is scored at the step.
+TARGET_COLUMNS = 4
+
+
+def quantize(values: np.ndarray, bins: int) -> np.ndarray:
+    """The nearest bin (int) of each value in [0, 1]; values outside clip to the ends."""
+    return np.clip(np.rint(np.asarray(values) * (bins - 1)), 0, bins - 1).astype(np.int64)
+
+
+def bin_values(codes: np.ndarray, bins: int) -> np.ndarray:
+    """The value k / (bins - 1) of each bin k."""
+    return np.asarray(codes, dtype=np.float64) / (bins - 1)
+
+
+def end_class(bins: int) -> int:
+    """The first coordinate's class that ends a shape (and the START input before it)."""
+    return bins
+
+
+def step_inputs(
+    previous: np.ndarray | None, step: int, families: np.ndarray | None, bins: int, n: int
+) -> np.ndarray:
+    """Inputs (n, N_INPUTS) of one step: previous move's bins (n, 2), or None at the start."""
+    inputs = np.zeros((n, N_INPUTS))
+    if previous is None:
+        inputs[:, PREVIOUS_BINS] = end_class(bins)
+    else:
+        inputs[:, PREVIOUS_BINS] = previous
+        inputs[:, PREVIOUS_VALUES] = bin_values(previous, bins)
+    inputs[:, STEP_COLUMNS.start + step] = 1.0
+    if families is not None:
+        inputs[np.arange(n), FAMILY_COLUMNS.start + np.asarray(families)] = 1.0
+    return inputs
+
+
+def frame_shapes(
+    points: np.ndarray, lengths: np.ndarray, families: np.ndarray | None, bins: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Training sequences: inputs (n, N_STEPS, N_INPUTS + 1) and targets (n, N_STEPS, 4).
+
+    families None frames them for an unconditional model. Steps after a shape's end are
+    zeros, and score nothing.
+    """
+    lengths = np.asarray(lengths)
+    n = len(lengths)
+    codes = quantize(encode_moves(points, lengths), bins)  # (n, MAX_POINTS, 2)
+    inputs = np.zeros((n, N_STEPS, N_INPUTS + 1))
+    targets = np.zeros((n, N_STEPS, TARGET_COLUMNS))
+    for step in range(N_STEPS):
+        previous = None if step == 0 else codes[:, step - 1]
+        inputs[:, step, :N_INPUTS] = step_inputs(previous, step, families, bins, n)
+        drawn = step < lengths
+        if step < MAX_POINTS:
+            inputs[:, step, FIRST_BIN_COLUMN] = np.where(drawn, codes[:, step, 0], 0)
+            targets[:, step, 0] = np.where(drawn, codes[:, step, 0], end_class(bins))
+            targets[:, step, 1] = np.where(drawn, codes[:, step, 1], 0)
+        else:
+            targets[:, step, 0] = end_class(bins)
+        targets[:, step, 2] = step <= lengths
+        targets[:, step, 3] = drawn
+    scored = targets[:, :, 2:3] > 0
+    return np.where(scored, inputs, 0.0), np.where(scored, targets, 0.0)
+
+
+def _log_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    peak = np.max(x, axis=axis, keepdims=True)
+    return x - (np.log(np.sum(np.exp(x - peak), axis=axis, keepdims=True)) + peak)
+
+
+# The part of keras.ops the likelihood uses, in numpy.
+NUMPY_OPS = types.SimpleNamespace(
+    log_softmax=_log_softmax,
+    one_hot=lambda x, num_classes: np.eye(num_classes)[np.asarray(x, dtype=np.int64)],
+    cast=lambda x, dtype: np.asarray(x).astype(dtype),
+    reshape=np.reshape,
+    sum=np.sum,
+)
+
+
+def shapes_nll(targets, outputs, bins: int, ops=NUMPY_OPS):
+    """Per sequence (n,): the negative log-likelihood (nats) of its moves and of its end.
+
+    targets (n, steps, TARGET_COLUMNS) as frame_shapes makes them; outputs (n, steps,
+    2 bins + 1): the first coordinate's logits (bins + END), then the second's.
+    """
+    steps = targets.shape[1]
+    true = ops.reshape(targets, (-1, TARGET_COLUMNS))
+    raw = ops.reshape(outputs, (-1, 2 * bins + 1))
+    first = ops.log_softmax(raw[:, : bins + 1], axis=-1)
+    second = ops.log_softmax(raw[:, bins + 1 :], axis=-1)
+    first_true = ops.one_hot(ops.cast(true[:, 0], "int32"), bins + 1)
+    second_true = ops.one_hot(ops.cast(true[:, 1], "int32"), bins)
+    per_step = -true[:, 2] * ops.sum(first_true * first, axis=-1) - true[:, 3] * ops.sum(
+        second_true * second, axis=-1
+    )
+    return ops.sum(ops.reshape(per_step, (-1, steps)), axis=1)
+
+
+def sample_classes(logits: np.ndarray, rng: np.random.Generator, temperature: float) -> np.ndarray:
+    """One class per row of logits (n, classes), the logits divided by the temperature."""
+    scaled = logits / temperature
+    probabilities = np.exp(_log_softmax(scaled))
+    cumulative = np.cumsum(probabilities, axis=-1)
+    draws = rng.random(len(logits))[:, None] * cumulative[:, -1:]
+    return np.minimum(np.sum(cumulative < draws, axis=-1), logits.shape[-1] - 1)
