@@ -77,3 +77,21 @@ def small_turtle_model(
         layer = model.get_layer(hidden)  # biases start at 0: give them values to read
         layer.bias.assign(rng.normal(0, 0.5, layer.bias.shape).astype("float32"))
     return model
+
+
+def small_categorical_model(
+    framing: str = "sequence", conditional: bool = False, seed: int = 0, bins: int = 11
+) -> keras.Model:
+    """An LSTM(6) model with a categorical head of `bins` bins and embeddings of 4."""
+    from shapegen.model import build_categorical_model
+
+    return build_categorical_model(
+        6,
+        1.0e-3,
+        seed,
+        framing=framing,
+        bins=bins,
+        embedding_units=4,
+        conditional=conditional,
+        clip_norm=1.0,
+    )

@@ -103,9 +103,9 @@ def load_generator(model: str | Path):
     """A generator for a trained model: a variant's name (data/models/<name>/model.keras,
     relative to the working directory) or the path of a .keras file shapegen wrote,
     checkpoints included. A Generator for the rectangles' models, a
-    shapegen.shape_generator.ShapeGenerator for the shapes' (head turtle)."""
+    shapegen.shape_generator.ShapeGenerator for the shapes' (heads turtle, categorical)."""
     network = read_network(model_path(model))
-    if network.head == "turtle":
+    if network.head in ("turtle", "categorical"):
         from shapegen.shape_generator import ShapeGenerator
 
         return ShapeGenerator(network)

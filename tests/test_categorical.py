@@ -1,0 +1,125 @@
+"""The categorical head: quantized moves, the numpy network and loss against Keras, drawing."""
+
+import keras
+import numpy as np
+import pytest
+
+from shapegen import categorical
+from shapegen.families import MAX_POINTS, draw_shapes, recognise
+from shapegen.network import categorical_forward
+from shapegen.shape_generator import ShapeGenerator
+from shapegen.turtle import decode_moves, encode_moves
+
+from .models import generator_of, small_categorical_model
+
+SHAPES = draw_shapes(np.random.default_rng(3), 200, np.ones(3))
+
+
+def test_a_grid_of_bins_minus_one_a_multiple_of_ten_holds_every_turn_code():
+    # The sides codes n / 10 (n = 3 ... 8; a rectangle's 4) and a later turn's 1/2.
+    codes = np.array([0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.0, 0.25])
+    bins = 121
+    values = categorical.bin_values(categorical.quantize(codes, bins), bins)
+    np.testing.assert_allclose(values, codes, atol=1e-12)
+    assert categorical.quantize(np.array([-0.2, 1.3]), bins).tolist() == [0, bins - 1]
+
+
+def test_quantized_test_shapes_are_still_members_of_their_family():
+    shapes = draw_shapes(np.random.default_rng(4), 3000, np.ones(3))
+    moves = encode_moves(shapes.points, shapes.lengths)
+    for bins in (121, 241):
+        binned = categorical.bin_values(categorical.quantize(moves, bins), bins)
+        found = recognise(decode_moves(binned, shapes.lengths), shapes.lengths, 0.02)
+        np.testing.assert_array_equal(found.families, shapes.families)
+
+
+def test_framing_scores_each_drawn_move_and_the_end_once():
+    inputs, targets = categorical.frame_shapes(SHAPES.points, SHAPES.lengths, None, 11)
+    assert inputs.shape == (200, categorical.N_STEPS, categorical.N_INPUTS + 1)
+    assert targets.shape == (200, categorical.N_STEPS, categorical.TARGET_COLUMNS)
+    # The first coordinate's class is scored up to the end (its END included), the
+    # second's at every drawn point.
+    np.testing.assert_array_equal(targets[:, :, 2].sum(axis=1), SHAPES.lengths + 1)
+    np.testing.assert_array_equal(targets[:, :, 3].sum(axis=1), SHAPES.lengths)
+    ends = targets[np.arange(200), SHAPES.lengths, 0]
+    assert np.all(ends == categorical.end_class(11))
+    # The first step reads START for both bins, and no family in an unconditional model.
+    assert np.all(inputs[:, 0, categorical.PREVIOUS_BINS] == categorical.end_class(11))
+    assert np.all(inputs[:, :, categorical.FAMILY_COLUMNS] == 0)
+
+
+@pytest.mark.parametrize(
+    ("framing", "conditional"), [("sequence", False), ("sequence", True), ("point", False)]
+)
+def test_the_numpy_categorical_network_and_loss_equal_keras(framing, conditional, tmp_path):
+    model = small_categorical_model(framing, conditional)
+    generator = generator_of(model, tmp_path)
+    assert isinstance(generator, ShapeGenerator)
+    network = generator.network
+    assert network.kind() == {
+        "framing": framing,
+        "head": "categorical",
+        "units": 6,
+        "conditional": conditional,
+        "bins": 11,
+        "embedding_units": 4,
+    }
+    assert network.n_parameters == model.count_params()
+    families = SHAPES.families if conditional else None
+    inputs, targets = categorical.frame_shapes(SHAPES.points, SHAPES.lengths, families, 11)
+    ours = categorical_forward(network, inputs)
+    n, steps = inputs.shape[:2]
+    keras_inputs = inputs.reshape(n * steps, 1, -1) if framing == "point" else inputs
+    theirs = keras.ops.convert_to_numpy(model(keras_inputs.astype(np.float32)))
+    theirs = theirs.reshape(n, steps, -1)
+    np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-5)
+    keras_targets = targets.reshape(n * steps, 1, -1) if framing == "point" else targets
+    loss = (
+        keras.ops.convert_to_numpy(
+            model.loss.call(
+                keras.ops.convert_to_tensor(keras_targets.astype(np.float32)),
+                keras.ops.convert_to_tensor(theirs.reshape(keras_targets.shape[0], -1, 2 * 11 + 1)),
+            )
+        )
+        .reshape(n, -1)
+        .sum(axis=1)
+    )
+    np.testing.assert_allclose(categorical.shapes_nll(targets, ours, 11), loss, rtol=1e-4)
+    assert generator.heldout_nll(SHAPES.points, SHAPES.lengths, SHAPES.families) == pytest.approx(
+        float(np.mean(loss)), rel=1e-4
+    )
+
+
+def test_drawn_shapes_are_reproducible_on_the_grid_and_padded(tmp_path):
+    generator = generator_of(small_categorical_model(conditional=True), tmp_path)
+    families = np.arange(300) % 3
+    points, lengths = generator.generate_batch(300, np.random.default_rng(5), 1.0, families)
+    again = generator.generate_batch(300, np.random.default_rng(5), 1.0, families)
+    np.testing.assert_array_equal(points, again[0])
+    np.testing.assert_array_equal(lengths, again[1])
+    assert points.shape == (300, MAX_POINTS, 2)
+    assert lengths.min() >= 0 and lengths.max() <= MAX_POINTS
+    after_end = np.arange(MAX_POINTS)[None, :] >= lengths[:, None]
+    assert np.all(points[after_end] == 0)
+    # Every drawn move is a bin's value: encoding the points gives the grid back.
+    moves = encode_moves(points, lengths)
+    drawn = ~after_end
+    first = moves[..., 0][drawn & (np.arange(MAX_POINTS) == 0)]
+    np.testing.assert_allclose(first * 10, np.rint(first * 10), atol=1e-9)
+
+
+def test_temperature_sharpens_the_softmax():
+    logits = np.log(np.array([[0.7, 0.2, 0.1]]).repeat(20000, axis=0))
+    rng = np.random.default_rng(0)
+    warm = np.bincount(categorical.sample_classes(logits, rng, 1.0), minlength=3) / 20000
+    cold = np.bincount(categorical.sample_classes(logits, rng, 0.25), minlength=3) / 20000
+    np.testing.assert_allclose(warm, [0.7, 0.2, 0.1], atol=0.02)
+    assert cold[0] > 0.99
+
+
+def test_completions_keep_the_given_points_exactly(tmp_path):
+    generator = generator_of(small_categorical_model(), tmp_path)
+    prefix = np.array([[0.2, 0.3], [0.45, 0.31], [0.5, 0.6]])
+    for shape in generator.complete(prefix, 40, seed=1):
+        if len(shape) >= len(prefix):
+            np.testing.assert_array_equal(shape[: len(prefix)], prefix)
