@@ -118,7 +118,7 @@ PRIMED_POINTS = 2
 
 
 def shapes_gallery(variant: str, all_params: Params, kind: dict) -> None:
-    """Stage gallery@<variant> for a shapes (turtle) model: samples.png (a row per family
+    """Stage gallery@<variant> for a shapes model: samples.png (a row per family
     for a conditional model), primed.png (completions of the first two points of a test
     polygon and a test rotated rectangle), checkpoints.png (a row per checkpoint)."""
     params: GalleryParams = all_params.gallery

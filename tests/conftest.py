@@ -33,6 +33,6 @@ def small_params_raw(default_params_raw) -> dict:
         variant["train"].update(checkpoints=[100, 300], loss_window=50, loss_log_every=10)
         if variant["data"] == "shapes":
             variant["model"]["units"] = 8
-            variant["model"]["mixture"]["n_components"] = 4
+            variant["model"]["categorical"].update(bins=21, embedding_units=4, hidden_units=8)
             variant["train"].update(passes=1, shapes_per_update=1)
     return raw

@@ -82,7 +82,8 @@ def small_turtle_model(
 def small_categorical_model(
     framing: str = "sequence", conditional: bool = False, seed: int = 0, bins: int = 11
 ) -> keras.Model:
-    """An LSTM(6) model with a categorical head of `bins` bins and embeddings of 4."""
+    """An LSTM(6) model with a categorical head of `bins` bins, embeddings of 4 and ReLU
+    layers of 5."""
     from shapegen.model import build_categorical_model
 
     return build_categorical_model(
@@ -92,6 +93,7 @@ def small_categorical_model(
         framing=framing,
         bins=bins,
         embedding_units=4,
+        hidden_units=5,
         conditional=conditional,
         clip_norm=1.0,
     )

@@ -5,7 +5,14 @@ import numpy as np
 import pytest
 
 from shapegen import categorical
-from shapegen.families import MAX_POINTS, draw_shapes, recognise
+from shapegen.families import (
+    INVALID,
+    MAX_POINTS,
+    RECTANGLE,
+    ROTATED_RECTANGLE,
+    draw_shapes,
+    recognise,
+)
 from shapegen.network import categorical_forward
 from shapegen.shape_generator import ShapeGenerator
 from shapegen.turtle import decode_moves, encode_moves
@@ -25,12 +32,19 @@ def test_a_grid_of_bins_minus_one_a_multiple_of_ten_holds_every_turn_code():
 
 
 def test_quantized_test_shapes_are_still_members_of_their_family():
+    # The grid costs nothing at the metrics' tolerance: every shape, its moves binned, is
+    # still a member of a family, the family it was recognised as, but for rotated
+    # rectangles turned by about the rectangle's tolerance, which may go either way.
     shapes = draw_shapes(np.random.default_rng(4), 3000, np.ones(3))
     moves = encode_moves(shapes.points, shapes.lengths)
+    recognised = recognise(shapes.points, shapes.lengths, 0.02).families
     for bins in (121, 241):
         binned = categorical.bin_values(categorical.quantize(moves, bins), bins)
-        found = recognise(decode_moves(binned, shapes.lengths), shapes.lengths, 0.02)
-        np.testing.assert_array_equal(found.families, shapes.families)
+        found = recognise(decode_moves(binned, shapes.lengths), shapes.lengths, 0.02).families
+        assert not np.any(found == INVALID), bins
+        changed = found != recognised
+        assert set(found[changed]) | set(recognised[changed]) <= {RECTANGLE, ROTATED_RECTANGLE}
+        assert changed.mean() < 0.005, bins
 
 
 def test_framing_scores_each_drawn_move_and_the_end_once():
@@ -63,6 +77,7 @@ def test_the_numpy_categorical_network_and_loss_equal_keras(framing, conditional
         "conditional": conditional,
         "bins": 11,
         "embedding_units": 4,
+        "hidden_units": 5,
     }
     assert network.n_parameters == model.count_params()
     families = SHAPES.families if conditional else None

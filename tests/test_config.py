@@ -235,7 +235,7 @@ def test_the_schema_and_the_validator_refuse_a_missing_key(default_params_raw):
         (
             ("variants", "families", "data"),
             "rectangles",
-            r"families\.data is the string 'rectangles'; expected shapes for head: turtle",
+            r"families\.data is the string 'rectangles'; expected shapes for head: categorical",
         ),
         (
             ("variants", "book", "data"),
@@ -253,24 +253,34 @@ def test_the_schema_and_the_validator_refuse_a_missing_key(default_params_raw):
             r"shapes_per_update is 2; expected 1 for data: rectangles",
         ),
         (
-            ("variants", "families", "model", "mixture", "support"),
-            "plane",
-            r"support is the string 'plane'; expected unit_square for head: turtle",
-        ),
-        (
-            ("variants", "families", "model", "turtle", "conditional"),
+            ("variants", "families", "model", "categorical", "conditional"),
             "yes",
             r"conditional is the string 'yes'; expected true or false",
         ),
         (
-            ("variants", "families", "model", "turtle", "hidden_units"),
-            -8,
-            r"hidden_units is -8; expected an integer >= 0",
+            ("variants", "families", "model", "categorical", "hidden_units"),
+            0,
+            r"hidden_units is 0; expected an integer >= 1",
         ),
         (
-            ("variants", "families", "model", "turtle", "hidden_units"),
+            ("variants", "families", "model", "categorical", "bins"),
             6.5,
-            r"hidden_units is 6\.5; expected an integer",
+            r"bins is 6\.5; expected an integer",
+        ),
+        (
+            ("variants", "families", "model", "categorical", "bins"),
+            1,
+            r"bins is 1; expected an integer >= 2",
+        ),
+        (
+            ("variants", "families", "model", "categorical", "clip_norm"),
+            0.0,
+            r"clip_norm is 0\.0; expected a number > 0",
+        ),
+        (
+            ("variants", "families", "model", "mixture"),
+            {"n_components": 2, "support": "unit_square", "scale_floor": 0.1, "scale_ceiling": 1.0},
+            r"families\.model\.mixture is set but head is categorical",
         ),
     ],
 )
@@ -279,6 +289,6 @@ def test_shapes_variants_are_checked_across_keys(default_params_raw, keys, value
         parse_params(_with(default_params_raw, value, *keys))
 
 
-def test_a_turtle_head_needs_its_section(default_params_raw):
-    with pytest.raises(InputError, match=r"variants\.families\.model\.turtle goes with head"):
-        parse_params(_without(default_params_raw, "variants", "families", "model", "turtle"))
+def test_a_categorical_head_needs_its_section(default_params_raw):
+    with pytest.raises(InputError, match=r"variants\.families\.model\.categorical goes with head"):
+        parse_params(_without(default_params_raw, "variants", "families", "model", "categorical"))

@@ -289,6 +289,7 @@ TRAIN_LOSSES = {
     ("rectangles", "point"): ("train_loss_mae", "MAE per rectangle"),
     ("rectangles", "mixture"): ("train_loss_rectangles_nll", "NLL per rectangle (nats)"),
     ("shapes", "turtle"): ("train_loss_shapes_nll", "NLL per shape (nats)"),
+    ("shapes", "categorical"): ("train_loss_shapes_nll", "NLL per shape (nats)"),
 }
 
 
@@ -311,20 +312,21 @@ def plots(variants: dict) -> list[dict]:
                 }
             )
 
-    losses: dict[tuple[str, str], dict[str, str]] = {}
+    losses: dict[tuple[str, str], dict[str, str]] = {}  # (plot id, loss) -> files
     for name, variant in variants.items():
         key = (variant["data"], variant["model"]["head"])
         if key not in TRAIN_LOSSES:
             raise ValueError(f"variant {name}: no training-loss chart for {key}")
-        losses.setdefault(key, {})[f"data/plots/{name}/{TRAIN_LOSS_FILE}"] = "loss_moving_average"
-    for key, (plot_id, loss) in TRAIN_LOSSES.items():
+        files = losses.setdefault(TRAIN_LOSSES[key], {})
+        files[f"data/plots/{name}/{TRAIN_LOSS_FILE}"] = "loss_moving_average"
+    for (plot_id, loss), files in losses.items():
         chart(
             plot_id,
             f"Training loss (moving average): {loss}",
             "updates",
             "optimizer updates",
             loss,
-            losses.get(key, {}),
+            files,
             TRAINING_LOSS_TEMPLATE,
         )
     for spec in CHARTS:

@@ -365,6 +365,13 @@ def _framing_text(framing: str) -> str:
 
 
 def _head_text(network: Network) -> str:
+    if network.head == "categorical":
+        given = "asked for a family" if network.conditional else "picks the family itself"
+        return (
+            f"categorical: each coordinate of a move a softmax over {network.bins} bins, the "
+            f"end a class of its own ({given}, each head with a ReLU layer of "
+            f"{network.hidden_units})"
+        )
     if network.head == "turtle":
         given = "asked for a family" if network.conditional else "picks the family itself"
         hidden = network.hidden_units

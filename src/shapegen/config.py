@@ -91,6 +91,7 @@ class CategoricalParams:
     # Values k / (bins - 1); with bins - 1 a multiple of 10 every turn code is on the grid.
     bins: int = dataclasses.field(metadata=_at_least(2))
     embedding_units: int = dataclasses.field(metadata=_at_least(1))  # per embedded bin
+    hidden_units: int = dataclasses.field(metadata=_at_least(1))  # each head's ReLU layer
     clip_norm: float = dataclasses.field(metadata=_at_least(0, exclusive=True))  # gradients
 
 
@@ -625,6 +626,7 @@ def expected_model_kind(params: VariantParams) -> dict:
         kind["conditional"] = params.model.categorical.conditional
         kind["bins"] = params.model.categorical.bins
         kind["embedding_units"] = params.model.categorical.embedding_units
+        kind["hidden_units"] = params.model.categorical.hidden_units
     return kind
 
 

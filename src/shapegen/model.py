@@ -367,6 +367,7 @@ def build_categorical_model(
     framing: str,
     bins: int,
     embedding_units: int,
+    hidden_units: int,
     conditional: bool,
     clip_norm: float,
     learning_rate_decay_to: float = 1.0,
@@ -377,8 +378,11 @@ def build_categorical_model(
     The LSTM reads each step's inputs with the previous move's two bins embedded (a table
     each); the first coordinate's head is a softmax over its bins and END; the second's
     reads the first's bin, embedded (teacher-forced in training, drawn when generating).
-    Both heads are shared by the steps (the step is an input). Without the embeddings a
-    bin's value alone gave 29% invalid shapes in the prototype (issue 18).
+    Each head is a softmax over a ReLU layer of hidden_units over its features, shared by
+    the steps (the step is an input). Without the embeddings a bin's value alone gave 29%
+    invalid shapes in the prototype (issue 18); without the ReLU layers (linear read-outs
+    of the LSTM) 4.2% instead of 0.8% (families_conditional, 12,000 updates): where a
+    polygon's centre may lie is a sharp function of the earlier moves.
     """
     steps = 1 if framing == "point" else categorical.N_STEPS
     moves = keras.Input(shape=(steps, categorical.N_INPUTS + 1), name="moves")
@@ -398,19 +402,30 @@ def build_categorical_model(
         kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
         recurrent_initializer=keras.initializers.Orthogonal(seed=seed + 1),
     )(trunk_inputs)
+    first_bin = ColumnEmbedding(
+        categorical.FIRST_BIN_COLUMN, bins, embedding_units, seed + 5, name="given_first"
+    )(moves)
+    features = {
+        "first": lstm,
+        "second": keras.layers.Concatenate(name="trunk_and_first")([lstm, first_bin]),
+    }
+    for offset, name in enumerate(features):
+        features[name] = keras.layers.Dense(
+            hidden_units,
+            activation="relu",
+            name=f"{name}_hidden",
+            kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 7 + offset),
+        )(features[name])
     first_logits = keras.layers.Dense(
         bins + 1,
         name="first_head",
         kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 2),
-    )(lstm)
-    first_bin = ColumnEmbedding(
-        categorical.FIRST_BIN_COLUMN, bins, embedding_units, seed + 5, name="given_first"
-    )(moves)
+    )(features["first"])
     second_logits = keras.layers.Dense(
         bins,
         name="second_head",
         kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 6),
-    )(keras.layers.Concatenate(name="trunk_and_first")([lstm, first_bin]))
+    )(features["second"])
     outputs = keras.layers.Concatenate(name="head")([first_logits, second_logits])
     model = keras.Model(moves, outputs, name=f"{framing}_lstm_categorical_head")
     model.compile(

@@ -67,6 +67,8 @@ CATEGORICAL_LAYERS = [
     ("LSTM", "lstm"),
     ("ColumnEmbedding", "given_first"),
     ("Concatenate", "trunk_and_first"),
+    ("Dense", "first_hidden"),
+    ("Dense", "second_hidden"),
     ("Dense", "first_head"),
     ("Dense", "second_head"),
     ("Concatenate", "head"),
@@ -232,10 +234,16 @@ def _turtle_network(layers: dict, found: list, loss: dict, file: h5py.File) -> N
 def _categorical_network(layers: dict, found: list, loss: dict, file: h5py.File) -> Network:
     steps, features = layers["moves"]["config"]["batch_shape"][1:] if "moves" in layers else (0, 0)
     lstm = layers.get("lstm", {}).get("config", {})
+    activations = {
+        "first_hidden": "relu",
+        "second_hidden": "relu",
+        "first_head": "linear",
+        "second_head": "linear",
+    }
     linear = all(
-        layers[name]["config"].get("activation") == "linear"
+        layers[name]["config"].get("activation") == activation
         and layers[name]["config"].get("use_bias")
-        for name in ("first_head", "second_head")
+        for name, activation in activations.items()
         if name in layers
     )
     if (
@@ -246,8 +254,13 @@ def _categorical_network(layers: dict, found: list, loss: dict, file: h5py.File)
         or not _lstm_ok(lstm)
     ):
         raise NotShapegenModel(f"layers {found}, input steps {steps}, lstm {_settings(lstm)}")
-    first_kernel, first_bias = _dense(file, "dense")
-    second_kernel, second_bias = _dense(file, "dense_1")
+    # Keras names the Dense layers' weights dense, dense_1 ... in the model's layer order.
+    dense = [name for kind, name in found if kind == "Dense"]
+    weights = {
+        name: _dense(file, "dense" if i == 0 else f"dense_{i}") for i, name in enumerate(dense)
+    }
+    first_kernel, first_bias = weights["first_head"]
+    second_kernel, second_bias = weights["second_head"]
     network = Network(
         framing="point" if steps == 1 else "sequence",
         head="categorical",
@@ -266,13 +279,15 @@ def _categorical_network(layers: dict, found: list, loss: dict, file: h5py.File)
             for name in ("column_embedding", "column_embedding_1", "column_embedding_2")
         ),
         bins=int(loss["config"]["bins"]),
+        first_hidden=weights["first_hidden"],
+        second_hidden=weights["second_hidden"],
     )
     _check_categorical_shapes(network)
     return network
 
 
 def _check_categorical_shapes(network: Network) -> None:
-    units, bins = network.units, network.bins
+    units, bins, hidden = network.units, network.bins, network.hidden_units
     width = network.embeddings[0].shape[1] if network.embeddings[0].ndim == 2 else -1
     trunk_inputs = 2 * width + categorical.N_INPUTS - 2
     shapes = {
@@ -282,9 +297,13 @@ def _check_categorical_shapes(network: Network) -> None:
         "lstm kernel": (network.lstm_kernel.shape, (trunk_inputs, 4 * units)),
         "lstm recurrent kernel": (network.lstm_recurrent_kernel.shape, (units, 4 * units)),
         "lstm bias": (network.lstm_bias.shape, (4 * units,)),
-        "first head kernel": (network.head_kernel.shape, (1, units, bins + 1)),
+        "first hidden kernel": (network.first_hidden[0].shape, (units, hidden)),
+        "first hidden bias": (network.first_hidden[1].shape, (hidden,)),
+        "second hidden kernel": (network.second_hidden[0].shape, (units + width, hidden)),
+        "second hidden bias": (network.second_hidden[1].shape, (hidden,)),
+        "first head kernel": (network.head_kernel.shape, (1, hidden, bins + 1)),
         "first head bias": (network.head_bias.shape, (1, bins + 1)),
-        "second head kernel": (network.second_head_kernel.shape, (1, units + width, bins)),
+        "second head kernel": (network.second_head_kernel.shape, (1, hidden, bins)),
         "second head bias": (network.second_head_bias.shape, (1, bins)),
     }
     for name, (found, expected) in shapes.items():

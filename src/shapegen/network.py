@@ -83,6 +83,7 @@ class Network:
             kind["conditional"] = self.conditional
             kind["bins"] = self.bins
             kind["embedding_units"] = self.embeddings[0].shape[1]
+            kind["hidden_units"] = self.hidden_units
         return kind
 
 
@@ -197,14 +198,21 @@ def categorical_first_logits(
     if network.framing == "point":
         state = initial_state(network, inputs.shape[0])
     state = lstm_step(network, categorical_trunk_inputs(network, inputs), state)
-    return state[0] @ network.head_kernel[0] + network.head_bias[0], state
+    return _relu_layer(state[0], network.first_hidden) @ network.head_kernel[0] + network.head_bias[
+        0
+    ], state
 
 
 def categorical_second_logits(network: Network, h: np.ndarray, first: np.ndarray) -> np.ndarray:
     """The second coordinate's logits (n, bins) given the LSTM's output and the first bin."""
     given = network.embeddings[2][np.asarray(first, dtype=np.int64)]
-    features = np.concatenate([h, given], axis=-1)
+    features = _relu_layer(np.concatenate([h, given], axis=-1), network.second_hidden)
     return features @ network.second_head_kernel[0] + network.second_head_bias[0]
+
+
+def _relu_layer(features: np.ndarray, layer: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    kernel, bias = layer
+    return np.maximum(features @ kernel + bias, 0.0)
 
 
 def categorical_forward(network: Network, inputs: np.ndarray) -> np.ndarray:

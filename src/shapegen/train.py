@@ -121,6 +121,7 @@ def _categorical_model(params: VariantParams, shapes: ShapeBatch):
         framing=params.model.framing,
         bins=head.bins,
         embedding_units=head.embedding_units,
+        hidden_units=head.hidden_units,
         conditional=head.conditional,
         clip_norm=head.clip_norm,
         learning_rate_decay_to=params.train.learning_rate_decay_to,

@@ -178,7 +178,8 @@ CASES = {
     "unknown head": (
         MAKE_DATASET,
         params_change("variants", "book", "model", "head", value="gmm"),
-        r"variants\.book\.model\.head is the string 'gmm'; expected one of point, mixture, turtle$",
+        r"variants\.book\.model\.head is the string 'gmm'; "
+        r"expected one of point, mixture, turtle, categorical$",
     ),
     "mixture section without a mixture head": (
         MAKE_DATASET,

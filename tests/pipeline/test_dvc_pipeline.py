@@ -55,7 +55,7 @@ def test_repro_leaves_every_output(repo, small_params_raw):
             assert metrics["train_updates"] == n_train * params["train"]["passes"]
             for key in ("heldout_nll", "invalid_fraction", "family_tv", "family_tv_floor"):
                 assert isinstance(metrics[key], float), key
-            conditional = params["model"]["turtle"]["conditional"]
+            conditional = params["model"]["categorical"]["conditional"]
             assert ("conditional_accuracy" in metrics) == conditional
             # The last checkpoint is the final model, and its learning-curve row (taken
             # from the final metrics, not computed again) says so.

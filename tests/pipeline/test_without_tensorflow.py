@@ -16,13 +16,13 @@ import keras
 import numpy as np
 import pytest
 
+from shapegen import categorical
 from shapegen.dataset import read_dataset
 from shapegen.generate import load_generator
 from shapegen.model import load_keras_model
-from shapegen.network import forward, turtle_forward
+from shapegen.network import categorical_forward, forward
 from shapegen.shape_generator import ShapeGenerator
 from shapegen.shapes_dataset import read_shapes
-from shapegen.turtle import frame_shapes
 
 from .project import file_hashes, run
 
@@ -66,16 +66,16 @@ def test_the_numpy_network_equals_keras_for_every_variant_and_checkpoint(reprodu
                 len(test_shapes), np.random.default_rng(0), 1.0, families
             )
             for points, lengths in ((test_shapes.points, test_shapes.lengths), drawn):
-                inputs = frame_shapes(points, lengths, families)[0].astype(np.float32)
+                bins = generator.network.bins
+                inputs = categorical.frame_shapes(points, lengths, families, bins)[0]
+                inputs = inputs.astype(np.float32)
                 batched = (
                     inputs.reshape(-1, 1, inputs.shape[-1])
                     if generator.network.framing == "point"
                     else inputs
                 )
                 theirs = keras.ops.convert_to_numpy(model(batched, training=False))
-                ours = turtle_forward(generator.network, inputs)
-                # Keras computes in float32: relative precision where a drawn shape,
-                # re-encoded, turns by almost 0 (a sides code near infinity as input).
+                ours = categorical_forward(generator.network, inputs)
                 np.testing.assert_allclose(
                     ours.reshape(theirs.shape), theirs, rtol=1e-6, atol=1e-5, err_msg=str(path)
                 )
