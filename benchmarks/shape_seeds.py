@@ -17,7 +17,7 @@ from shapegen.families import family_weight_array
 from shapegen.generate import load_generator
 from shapegen.model_files import save_model
 from shapegen.shapes_dataset import make_shapes
-from shapegen.train import train_variant
+from shapegen.train import train_variant, training_shape_weights
 
 ROOT = Path(__file__).resolve().parents[1]
 VARIANTS = ("families", "families_conditional")
@@ -64,7 +64,11 @@ def run(params, name: str, weight_seed: int, shapes) -> dict:
         variant, model=dataclasses.replace(variant.model, seed=weight_seed)
     )
     started = time.perf_counter()
-    model, _ = train_variant(variant, shapes["train"])
+    model, _ = train_variant(
+        variant,
+        shapes["train"],
+        shape_weights=training_shape_weights(variant, params.shapes, shapes["train"]),
+    )
     train_seconds = time.perf_counter() - started
     with tempfile.TemporaryDirectory() as folder:
         save_model(model, Path(folder) / "model.keras")
@@ -80,7 +84,10 @@ def main() -> None:
     args = parser.parse_args()
     params = load_params(ROOT / "params.yaml")
     settings = params.shapes
-    weights = family_weight_array(settings.family_weights)
+    weights = {
+        "train": family_weight_array(settings.train_family_weights),
+        "test": family_weight_array(settings.family_weights),
+    }
     shapes = make_shapes(settings.seed, settings.n_train, settings.n_test, weights)
     print(
         "\t".join(["variant", "weight_seed", *COLUMNS, "min_accuracy", "train_seconds", "missed"])

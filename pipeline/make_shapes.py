@@ -11,10 +11,13 @@ from shapegen.stage import run_stage
 
 def main() -> None:
     params = load_params().shapes
-    weights = family_weight_array(params.family_weights)
+    weights = {
+        "train": family_weight_array(params.train_family_weights),
+        "test": family_weight_array(params.family_weights),
+    }
     splits = make_shapes(params.seed, params.n_train, params.n_test, weights)
     write_shapes(paths.SHAPES_FILE, splits, params.seed, weights)
-    counts = np.bincount(splits["train"].families, minlength=len(weights))
+    counts = np.bincount(splits["train"].families, minlength=len(weights["train"]))
     print(
         f"wrote {paths.SHAPES_FILE}: {params.n_train} train ({', '.join(map(str, counts))} by "
         f"family), {params.n_test} test shapes"

@@ -36,11 +36,17 @@ def main() -> None:
     # TensorFlow starts only once params and data are checked: a mistake there costs no
     # start-up, and its one-line error is not buried under TensorFlow's start-up log.
     from shapegen.model_files import save_model
-    from shapegen.train import progress_bar, restore_snapshot, train_variant
+    from shapegen.train import (
+        progress_bar,
+        restore_snapshot,
+        train_variant,
+        training_shape_weights,
+    )
 
+    shape_weights = training_shape_weights(params, all_params.shapes, data)
     n_updates = updates_per_pass(params, len(data)) * params.train.passes
     progress = progress_bar(n_updates, params.train.loss_window)
-    model, result = train_variant(params, data, on_chunk=progress)
+    model, result = train_variant(params, data, on_chunk=progress, shape_weights=shape_weights)
 
     # Written only once training has finished: a diverged run leaves no partial outputs.
     save_model(model, paths.model_file(variant))

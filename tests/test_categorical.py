@@ -138,3 +138,16 @@ def test_completions_keep_the_given_points_exactly(tmp_path):
     for shape in generator.complete(prefix, 40, seed=1):
         if len(shape) >= len(prefix):
             np.testing.assert_array_equal(shape[: len(prefix)], prefix)
+
+
+def test_weighted_shapes_weigh_their_moves_and_end_in_the_loss():
+    unweighted = categorical.frame_shapes(SHAPES.points, SHAPES.lengths, None, 11)[1]
+    weights = np.linspace(0.5, 2.0, len(SHAPES.lengths))
+    weighted = categorical.frame_shapes(SHAPES.points, SHAPES.lengths, None, 11, weights)[1]
+    np.testing.assert_allclose(weighted[..., 2:], unweighted[..., 2:] * weights[:, None, None])
+    np.testing.assert_array_equal(weighted[..., :2], unweighted[..., :2])
+    outputs = np.random.default_rng(1).normal(size=(*unweighted.shape[:2], 2 * 11 + 1))
+    np.testing.assert_allclose(
+        categorical.shapes_nll(weighted, outputs, 11),
+        categorical.shapes_nll(unweighted, outputs, 11) * weights,
+    )

@@ -253,6 +253,12 @@ def test_the_schema_and_the_validator_refuse_a_missing_key(default_params_raw):
             r"shapes_per_update is 2; expected 1 for data: rectangles",
         ),
         (
+            ("shapes", "train_family_weights", "regular_polygon"),
+            0.0,
+            r"train_family_weights\.regular_polygon is 0\.0; expected a weight > 0: the test "
+            r"split has regular_polygon shapes to learn",
+        ),
+        (
             ("variants", "families", "model", "categorical", "conditional"),
             "yes",
             r"conditional is the string 'yes'; expected true or false",

@@ -219,3 +219,14 @@ def test_a_near_miss_breaks_the_constraint_it_misses(shape, constraint):
         next(name for name in broken if constraint in name)
     ]
     assert recognise(*padded(shape), TOLERANCE).families[0] == INVALID
+
+
+def test_importance_weights_turn_one_splits_shares_into_anothers():
+    from shapegen.families import importance_weights
+
+    drawn_with = np.array([1.0, 1.0, 3.0])
+    batch = draw_shapes(np.random.default_rng(2), 30000, drawn_with)
+    weights = importance_weights(batch.families, np.ones(3), drawn_with)
+    np.testing.assert_allclose(np.unique(weights), [5 / 9, 5 / 3])
+    weighted_shares = np.bincount(batch.families, weights=weights, minlength=3) / len(weights)
+    np.testing.assert_allclose(weighted_shares, [1 / 3, 1 / 3, 1 / 3], atol=0.02)

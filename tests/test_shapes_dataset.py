@@ -8,7 +8,7 @@ from shapegen.errors import InputError
 from shapegen.families import PARAMETERS, REGULAR_POLYGON
 from shapegen.shapes_dataset import FORMAT_VERSION, make_shapes, read_shapes, write_shapes
 
-WEIGHTS = np.ones(3)
+WEIGHTS = {"train": np.array([1.0, 1.0, 3.0]), "test": np.ones(3)}
 
 
 def write(path, seed=5, n_train=300, n_test=100, weights=WEIGHTS):
@@ -28,6 +28,15 @@ def test_the_same_params_give_the_same_bytes_and_a_round_trip(tmp_path):
     with h5py.File(tmp_path / "a.h5") as file:
         assert file.attrs["format_version"] == FORMAT_VERSION
         assert file.attrs["families"] == "rectangle,rotated_rectangle,regular_polygon"
+        np.testing.assert_array_equal(file.attrs["train_family_weights"], [1.0, 1.0, 3.0])
+        np.testing.assert_array_equal(file.attrs["test_family_weights"], [1.0, 1.0, 1.0])
+
+
+def test_each_split_is_drawn_with_its_own_family_weights():
+    made = make_shapes(5, 6000, 6000, WEIGHTS)
+    shares = {split: np.bincount(made[split].families, minlength=3) / 6000 for split in made}
+    np.testing.assert_allclose(shares["train"], [0.2, 0.2, 0.6], atol=0.02)
+    np.testing.assert_allclose(shares["test"], [1 / 3, 1 / 3, 1 / 3], atol=0.02)
 
 
 def test_the_test_split_does_not_depend_on_n_train_and_seeds_differ():

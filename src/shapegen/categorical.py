@@ -72,12 +72,16 @@ def step_inputs(
 
 
 def frame_shapes(
-    points: np.ndarray, lengths: np.ndarray, families: np.ndarray | None, bins: int
+    points: np.ndarray,
+    lengths: np.ndarray,
+    families: np.ndarray | None,
+    bins: int,
+    weights: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Training sequences: inputs (n, N_STEPS, N_INPUTS + 1) and targets (n, N_STEPS, 4).
 
     families None frames them for an unconditional model. Steps after a shape's end are
-    zeros, and score nothing.
+    zeros, and score nothing. weights (n,): each shape's weight in the loss (1 if None).
     """
     lengths = np.asarray(lengths)
     n = len(lengths)
@@ -97,6 +101,8 @@ def frame_shapes(
         targets[:, step, 2] = step <= lengths
         targets[:, step, 3] = drawn
     scored = targets[:, :, 2:3] > 0
+    if weights is not None:
+        targets[:, :, 2:4] *= np.asarray(weights, dtype=np.float64)[:, None, None]
     return np.where(scored, inputs, 0.0), np.where(scored, targets, 0.0)
 
 

@@ -59,7 +59,12 @@ class ShapesParams:
     seed: int = dataclasses.field(metadata=_at_least(0))
     n_train: int = dataclasses.field(metadata=_at_least(1))
     n_test: int = dataclasses.field(metadata=_at_least(1))
-    family_weights: FamilyWeights
+    family_weights: FamilyWeights  # the test split's, which the metrics compare with
+    # The training split's: more of what is hard to learn. A model asked for its family
+    # learns each family's shapes, whatever their share; an unconditional one weights each
+    # shape's loss by family_weights / train_family_weights, so that it learns the test
+    # split's shares (shapegen/categorical.py's frame_shapes).
+    train_family_weights: FamilyWeights
 
 
 @dataclasses.dataclass(frozen=True)
@@ -516,9 +521,20 @@ SHAPES_HEADS = ("turtle", "categorical")
 
 def _check_cross_fields(params: Params, source: str) -> None:
     _check_memory(params, source)
-    weights = dataclasses.asdict(params.shapes.family_weights)
-    if sum(weights.values()) <= 0:
-        _fail(source, "shapes.family_weights", weights, "at least one weight > 0")
+    for key in ("family_weights", "train_family_weights"):
+        weights = dataclasses.asdict(getattr(params.shapes, key))
+        if sum(weights.values()) <= 0:
+            _fail(source, f"shapes.{key}", weights, "at least one weight > 0")
+    test_weights = dataclasses.asdict(params.shapes.family_weights)
+    train_weights = dataclasses.asdict(params.shapes.train_family_weights)
+    for family, weight in test_weights.items():
+        if weight > 0 and train_weights[family] <= 0:
+            _fail(
+                source,
+                f"shapes.train_family_weights.{family}",
+                train_weights[family],
+                f"a weight > 0: the test split has {family} shapes to learn",
+            )
     for name, variant in params.variants.items():
         if (variant.model.head in SHAPES_HEADS) != (variant.data == "shapes"):
             _fail(

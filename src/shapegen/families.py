@@ -94,6 +94,19 @@ def family_weight_array(weights: object) -> np.ndarray:
     return np.array([getattr(weights, family) for family in FAMILIES], dtype=np.float64)
 
 
+def importance_weights(
+    families: np.ndarray, weights: np.ndarray, drawn_with: np.ndarray
+) -> np.ndarray:
+    """Per shape (n,): how much more often its family is in a split drawn with `weights`
+    than in one drawn with `drawn_with` (each normalised). A loss weighted so is, in
+    expectation, the loss over shapes drawn with `weights`."""
+    target = np.asarray(weights, dtype=np.float64) / np.sum(weights)
+    source = np.asarray(drawn_with, dtype=np.float64) / np.sum(drawn_with)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(source > 0, target / source, 0.0)
+    return ratio[np.asarray(families, dtype=np.int64)]
+
+
 def unpadded(points: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
     """Each padded shape (points (n, MAX_POINTS, 2), lengths (n,)) as its own (k, 2) array."""
     return [shape[:length] for shape, length in zip(points, lengths, strict=True)]

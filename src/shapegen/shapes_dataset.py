@@ -5,8 +5,9 @@ Layout: for each split (`train`, `test`), four datasets at the root, named
 length, `lengths` uint8 (n,), `families` uint8 (n,) indexing the root attribute
 `families`, and `parameters` float64 (n, len(PARAMETERS)), NaN where a family has no such
 parameter (root attribute `parameters` names the columns). Root attributes also give the
-format version, the seed and the family weights. No groups: HDF5 stamps a group with its
-creation time, and the same contents must give the same bytes. Reading checks every shape
+format version, the seed and each split's family weights (`<split>_family_weights`). No
+groups: HDF5 stamps a group with its creation time, and the same contents must give the
+same bytes. Reading checks every shape
 against its parameters: a file that reads is a file of family members.
 """
 
@@ -41,19 +42,22 @@ ARRAYS = {  # name: (dtype, shape after n)
 POINT_TOLERANCE = 1e-9
 
 
-def make_shapes(seed: int, n_train: int, n_test: int, weights: np.ndarray) -> dict[str, ShapeBatch]:
-    """Both splits from one seed, each from its own stream: the test split does not
-    change with n_train, and the first k training shapes not with n_train either."""
+def make_shapes(
+    seed: int, n_train: int, n_test: int, weights: dict[str, np.ndarray]
+) -> dict[str, ShapeBatch]:
+    """Both splits from one seed, each from its own stream and with its own family weights
+    (`weights[split]`): the test split does not change with n_train, and the first k
+    training shapes not with n_train either."""
     streams = np.random.SeedSequence(seed).spawn(len(SPLITS))
     counts = {"train": n_train, "test": n_test}
     return {
-        split: draw_shapes(np.random.default_rng(stream), counts[split], weights)
+        split: draw_shapes(np.random.default_rng(stream), counts[split], weights[split])
         for split, stream in zip(SPLITS, streams, strict=True)
     }
 
 
 def write_shapes(
-    path: str | Path, splits: dict[str, ShapeBatch], seed: int, weights: np.ndarray
+    path: str | Path, splits: dict[str, ShapeBatch], seed: int, weights: dict[str, np.ndarray]
 ) -> None:
     """Write the splits atomically, byte-identical for identical contents."""
     with atomic_path(path) as temporary, h5py.File(temporary, "w") as file:
@@ -61,7 +65,8 @@ def write_shapes(
         file.attrs["seed"] = seed
         file.attrs["families"] = ",".join(FAMILIES)
         file.attrs["parameters"] = ",".join(PARAMETERS)
-        file.attrs["family_weights"] = np.asarray(weights, dtype=np.float64)
+        for split in SPLITS:
+            file.attrs[f"{split}_family_weights"] = np.asarray(weights[split], dtype=np.float64)
         for split in SPLITS:
             for name, (dtype, _) in ARRAYS.items():
                 # track_times=False: no creation time in the file, so bytes are stable.

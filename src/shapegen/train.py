@@ -18,9 +18,9 @@ import numpy as np
 import tensorflow as tf
 
 from shapegen import categorical
-from shapegen.config import VariantParams, updates_per_pass
+from shapegen.config import ShapesParams, VariantParams, updates_per_pass
 from shapegen.errors import InputError
-from shapegen.families import ShapeBatch
+from shapegen.families import ShapeBatch, family_weight_array, importance_weights
 from shapegen.geometry import FRAMINGS
 from shapegen.mixture import kmeans_centres
 from shapegen.model import build_categorical_model, build_model, build_turtle_model
@@ -44,13 +44,14 @@ def train_variant(
     params: VariantParams,
     data: np.ndarray | ShapeBatch,
     on_chunk: Callable[[int, np.ndarray], None] | None = None,
+    shape_weights: np.ndarray | None = None,
 ) -> tuple[keras.Model, TrainingResult]:
     """Build a variant's model and train it on its data (rectangles or shapes) as its
-    params say."""
+    params say; shape_weights (n,): each shape's weight in a categorical head's loss."""
     if params.model.head == "turtle":
         model, inputs, targets = _turtle_model(params, data)
     elif params.model.head == "categorical":
-        model, inputs, targets = _categorical_model(params, data)
+        model, inputs, targets = _categorical_model(params, data, shape_weights)
     else:
         model, inputs, targets = _corner_model(params, data)
     result = train(
@@ -64,6 +65,21 @@ def train_variant(
         on_chunk=on_chunk,
     )
     return model, result
+
+
+def training_shape_weights(
+    params: VariantParams, shapes: ShapesParams, data: np.ndarray | ShapeBatch
+) -> np.ndarray | None:
+    """Each training shape's weight in the loss: for a categorical model that picks the
+    family itself, its family's share in the test split over its share in the training
+    split (it learns the shares it is trained on); None (all 1) for every other model."""
+    if params.model.head != "categorical" or params.model.categorical.conditional:
+        return None
+    return importance_weights(
+        data.families,
+        family_weight_array(shapes.family_weights),
+        family_weight_array(shapes.train_family_weights),
+    )
 
 
 def _corner_model(params: VariantParams, rectangles: np.ndarray):
@@ -108,10 +124,14 @@ def _turtle_model(params: VariantParams, shapes: ShapeBatch):
     return model, inputs.astype(np.float32), targets.astype(np.float32)
 
 
-def _categorical_model(params: VariantParams, shapes: ShapeBatch):
+def _categorical_model(params: VariantParams, shapes: ShapeBatch, shape_weights: np.ndarray | None):
     head = params.model.categorical
     inputs, targets = categorical.frame_shapes(
-        shapes.points, shapes.lengths, shapes.families if head.conditional else None, head.bins
+        shapes.points,
+        shapes.lengths,
+        shapes.families if head.conditional else None,
+        head.bins,
+        shape_weights,
     )
     inputs, targets = _batches(params, inputs, targets)
     model = build_categorical_model(
