@@ -151,3 +151,13 @@ def test_weighted_shapes_weigh_their_moves_and_end_in_the_loss():
         categorical.shapes_nll(weighted, outputs, 11),
         categorical.shapes_nll(unweighted, outputs, 11) * weights,
     )
+
+
+def test_any_point_sequence_frames_into_valid_bins():
+    # Repeated points: sides of length 0, turns of 0, sides codes infinite or NaN.
+    points = np.zeros((2, MAX_POINTS, 2))
+    points[0, :4] = [[0.1, 0.1], [0.1, 0.1], [0.3, 0.1], [0.3, 0.1]]
+    points[1, :3] = [[0.5, 0.5], [0.6, 0.5], [0.7, 0.5]]
+    inputs, _ = categorical.frame_shapes(points, np.array([4, 3]), None, 11)
+    bins = inputs[:, :, categorical.PREVIOUS_BINS]
+    assert np.all(np.isfinite(inputs)) and bins.min() >= 0 and bins.max() <= 11

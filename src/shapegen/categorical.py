@@ -41,8 +41,13 @@ TARGET_COLUMNS = 4
 
 
 def quantize(values: np.ndarray, bins: int) -> np.ndarray:
-    """The nearest bin (int) of each value in [0, 1]; values outside clip to the ends."""
-    return np.clip(np.rint(np.asarray(values) * (bins - 1)), 0, bins - 1).astype(np.int64)
+    """The nearest bin (int) of each value in [0, 1]; values outside clip to the ends.
+
+    Any point sequence can be framed: a side of length 0 encodes as a turn of 0, an
+    infinite sides code (the last bin), and the change after it as NaN (the first bin).
+    """
+    values = np.nan_to_num(np.asarray(values, dtype=np.float64), nan=0.0, posinf=1.0, neginf=0.0)
+    return np.clip(np.rint(values * (bins - 1)), 0, bins - 1).astype(np.int64)
 
 
 def bin_values(codes: np.ndarray, bins: int) -> np.ndarray:
