@@ -1,6 +1,7 @@
 """Shared fixtures: the repository root and small, fast params."""
 
 import copy
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -36,3 +37,11 @@ def small_params_raw(default_params_raw) -> dict:
             variant["model"]["categorical"].update(bins=21, embedding_units=4, hidden_units=8)
             variant["train"].update(passes=1, shapes_per_update=1)
     return raw
+
+
+def load_tool(name: str):
+    """The script tools/<name>.py as a module (tools/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -351,8 +351,9 @@ def updated(root: Path) -> str:
     """dvc.yaml as it should be: module deps from the code, plots from params.yaml."""
     yaml = yaml_round_trip()
     document = yaml.load((root / DVC_YAML).read_text(encoding="utf-8"))
+    bodies = dict(stage_bodies(document))
     for name, modules in stage_module_deps(root, document).items():
-        stage = dict(stage_bodies(document))[name]
+        stage = bodies[name]
         new = with_module_deps(list(stage["deps"]), modules)
         if list(stage["deps"]) != new:
             stage["deps"][:] = new

@@ -45,14 +45,7 @@ def build_model(
     """
     time_steps = 1 if framing == "point" else N_CORNER_STEPS
     points = keras.Input(shape=(time_steps, N_FEATURES), name="points")
-    lstm = keras.layers.LSTM(
-        units,
-        name="lstm",
-        unroll=True,
-        return_sequences=framing == "sequence" or head == "mixture",
-        kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
-        recurrent_initializer=keras.initializers.Orthogonal(seed=seed + 1),
-    )
+    lstm = _seeded_lstm(units, seed, return_sequences=framing == "sequence" or head == "mixture")
     name = f"{framing}_lstm_{head}_head"
     if head == "point":
         dense = keras.layers.Dense(
@@ -77,9 +70,7 @@ def build_model(
         loss = MixtureNLL(**mixture)
     model.compile(
         loss=loss,
-        optimizer=keras.optimizers.Adam(
-            name="adam", learning_rate=_schedule(learning_rate, learning_rate_decay_to, n_updates)
-        ),
+        optimizer=_adam(learning_rate, learning_rate_decay_to, n_updates),
     )
     return model
 
@@ -257,14 +248,7 @@ def build_turtle_model(
     moves = keras.Input(shape=(steps, N_INPUTS + 1), name="moves")
     inputs = TakeColumns(0, N_INPUTS, name="inputs")(moves)
     first = TakeColumns(N_INPUTS, N_INPUTS + 1, name="first_coordinate")(moves)
-    lstm = keras.layers.LSTM(
-        units,
-        name="lstm",
-        unroll=True,
-        return_sequences=True,
-        kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
-        recurrent_initializer=keras.initializers.Orthogonal(seed=seed + 1),
-    )(inputs)
+    lstm = _seeded_lstm(units, seed, return_sequences=True)(inputs)
     first_head = StepDense(
         1 + 3 * k,
         name="first_head",
@@ -299,9 +283,7 @@ def build_turtle_model(
         head.bias.assign(bias)
     model.compile(
         loss=TurtleNLL(**mixture, conditional=conditional),
-        optimizer=keras.optimizers.Adam(
-            name="adam", learning_rate=_schedule(learning_rate, learning_rate_decay_to, n_updates)
-        ),
+        optimizer=_adam(learning_rate, learning_rate_decay_to, n_updates),
     )
     return model
 
@@ -394,14 +376,7 @@ def build_categorical_model(
         for column, name in enumerate(("previous_first", "previous_second"))
     ]
     trunk_inputs = keras.layers.Concatenate(name="trunk_inputs")([*embedded, inputs])
-    lstm = keras.layers.LSTM(
-        units,
-        name="lstm",
-        unroll=True,
-        return_sequences=True,
-        kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
-        recurrent_initializer=keras.initializers.Orthogonal(seed=seed + 1),
-    )(trunk_inputs)
+    lstm = _seeded_lstm(units, seed, return_sequences=True)(trunk_inputs)
     first_bin = ColumnEmbedding(
         categorical.FIRST_BIN_COLUMN, bins, embedding_units, seed + 5, name="given_first"
     )(moves)
@@ -430,11 +405,7 @@ def build_categorical_model(
     model = keras.Model(moves, outputs, name=f"{framing}_lstm_categorical_head")
     model.compile(
         loss=CategoricalNLL(bins, conditional),
-        optimizer=keras.optimizers.Adam(
-            name="adam",
-            learning_rate=_schedule(learning_rate, learning_rate_decay_to, n_updates),
-            clipnorm=clip_norm,
-        ),
+        optimizer=_adam(learning_rate, learning_rate_decay_to, n_updates, clip_norm),
     )
     return model
 
@@ -442,6 +413,30 @@ def build_categorical_model(
 def load_keras_model(path: str | Path) -> keras.Model:
     """A model file as Keras reads it, in safe mode: the reference shapegen.network matches."""
     return keras.models.load_model(path, safe_mode=True)
+
+
+def _seeded_lstm(units: int, seed: int, return_sequences: bool) -> keras.layers.LSTM:
+    """The trunk of every model: an unrolled LSTM named `lstm`, its initializers seeded."""
+    return keras.layers.LSTM(
+        units,
+        name="lstm",
+        unroll=True,
+        return_sequences=return_sequences,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
+        recurrent_initializer=keras.initializers.Orthogonal(seed=seed + 1),
+    )
+
+
+def _adam(
+    learning_rate: float, decay_to: float, n_updates: int, clip_norm: float | None = None
+) -> keras.optimizers.Adam:
+    """Every model's optimizer: Adam on _schedule, each weight's gradient clipped to clip_norm
+    (None: not clipped)."""
+    return keras.optimizers.Adam(
+        name="adam",
+        learning_rate=_schedule(learning_rate, decay_to, n_updates),
+        clipnorm=clip_norm,
+    )
 
 
 def _schedule(learning_rate: float, decay_to: float, n_updates: int):

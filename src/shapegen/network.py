@@ -198,9 +198,8 @@ def categorical_first_logits(
     if network.framing == "point":
         state = initial_state(network, inputs.shape[0])
     state = lstm_step(network, categorical_trunk_inputs(network, inputs), state)
-    return _relu_layer(state[0], network.first_hidden) @ network.head_kernel[0] + network.head_bias[
-        0
-    ], state
+    features = _relu_layer(state[0], network.first_hidden)
+    return features @ network.head_kernel[0] + network.head_bias[0], state
 
 
 def categorical_second_logits(network: Network, h: np.ndarray, first: np.ndarray) -> np.ndarray:

@@ -168,12 +168,10 @@ class ShapeGenerator:
         state, turtle, previous = initial_state(network, n), start_state(n), None
         points, lengths = np.zeros((n, MAX_POINTS, 2)), np.full(n, MAX_POINTS)
         ended = np.zeros(n, dtype=bool)
-        for step in range(categorical.N_STEPS):
+        # A shape that has not ended after MAX_POINTS moves ends there: no room for more.
+        for step in range(MAX_POINTS):
             inputs = categorical.step_inputs(previous, step, families, bins, n)
             first_logits, state = categorical_first_logits(network, inputs, state)
-            if step == MAX_POINTS:
-                lengths[~ended] = step  # no room for another point: the shape ends
-                break
             if step < given:
                 move = given_moves[:, step]
                 codes = categorical.quantize(move, bins)

@@ -1,24 +1,21 @@
 """What DVC itself shows a user of the reproduced project: status after a code edit, the
 plots, the metrics, and results shared through a remote."""
 
-import importlib.util
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from ..conftest import load_tool
 from .project import commit_all, file_hashes, run
 
 WIDTH = 200  # the terminal width that the tables must fit
 
 
 @pytest.fixture(scope="module")
-def dvc_yaml(repo_root):
-    spec = importlib.util.spec_from_file_location("dvc_yaml", repo_root / "tools/dvc_yaml.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def dvc_yaml():
+    return load_tool("dvc_yaml")
 
 
 @pytest.fixture

@@ -1,21 +1,17 @@
 """The Python gate of `make venv`: one line naming the supported versions."""
 
-import importlib.util
 import shutil
 import subprocess
 import sys
 
 import pytest
 
+from ..conftest import load_tool
+
 
 @pytest.fixture(scope="module")
-def check_python(repo_root):
-    spec = importlib.util.spec_from_file_location(
-        "check_python", repo_root / "tools/check_python.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def check_python():
+    return load_tool("check_python")
 
 
 @pytest.fixture(scope="module")

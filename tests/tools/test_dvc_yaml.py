@@ -1,6 +1,5 @@
 """dvc.yaml's derived parts: each stage's project-module deps and the top-level plots."""
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -9,13 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from ..conftest import load_tool
+
 
 @pytest.fixture(scope="module")
-def dvc_yaml(repo_root):
-    spec = importlib.util.spec_from_file_location("dvc_yaml", repo_root / "tools/dvc_yaml.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def dvc_yaml():
+    return load_tool("dvc_yaml")
 
 
 @pytest.fixture(scope="module")

@@ -1,16 +1,13 @@
 """The lock's helpers (the resolution per platform itself is `make check-pins`)."""
 
-import importlib.util
-
 import pytest
+
+from ..conftest import load_tool
 
 
 @pytest.fixture(scope="module")
-def pins(repo_root):
-    spec = importlib.util.spec_from_file_location("pins", repo_root / "tools/pins.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def pins():
+    return load_tool("pins")
 
 
 def test_the_pythons_checked_are_those_requires_python_admits(pins):

@@ -1,18 +1,13 @@
 """The README's shapes table is the one the pipeline's committed metrics make."""
 
-import importlib.util
-
 import pytest
+
+from ..conftest import load_tool
 
 
 @pytest.fixture(scope="module")
-def shapes_table(repo_root):
-    spec = importlib.util.spec_from_file_location(
-        "shapes_table", repo_root / "tools/shapes_table.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def shapes_table():
+    return load_tool("shapes_table")
 
 
 def test_the_readme_table_is_made_from_the_committed_metrics(shapes_table, repo_root):
