@@ -18,7 +18,7 @@ import numpy as np
 from shapegen.config import load_params, variant_params
 from shapegen.dataset import make_dataset
 from shapegen.evaluate import evaluate_with_settings
-from shapegen.generate import load_generator
+from shapegen.loading import load_generator
 from shapegen.model_files import save_model
 from shapegen.train import train_variant
 

@@ -21,7 +21,7 @@ import numpy as np
 from shapegen.config import load_params
 from shapegen.evaluate import draw_generated
 from shapegen.families import INVALID, broken_constraints, family_weight_array, recognise
-from shapegen.generate import load_generator
+from shapegen.loading import load_generator
 
 
 def main() -> None:
@@ -36,7 +36,9 @@ def main() -> None:
         generator = load_generator(variant)
         rng = np.random.default_rng(settings.seed)
         n = settings.n_generated
-        _, points, lengths = draw_generated(generator, settings, weights, rng)
+        _, points, lengths = draw_generated(
+            generator, settings.shapes_n_generated, settings.temperature, weights, rng
+        )
         invalid = recognise(points, lengths, settings.fit_tolerance).families == INVALID
         broken = broken_constraints(points[invalid], lengths[invalid])
         any_broken = np.any(list(broken.values()), axis=0)

@@ -12,9 +12,9 @@ from shapegen import paths
 from shapegen.config import expected_model_kind, load_params, variant_params
 from shapegen.families import FAMILIES, parameter_label
 from shapegen.files import write_figure
+from shapegen.loading import generator_for
 from shapegen.model_files import read_variant_network
 from shapegen.plotting import overlay_figure
-from shapegen.shape_generator import ShapeGenerator
 from shapegen.shapes_dataset import read_shapes
 from shapegen.stage import run_stage
 
@@ -25,7 +25,7 @@ N_PREFIXES = 3
 def main() -> None:
     params = load_params()
     gallery = params.gallery
-    test = read_shapes(paths.SHAPES_FILE)["test"]
+    test = read_shapes(paths.SHAPES_FILE, splits=("test",))["test"]
     family = FAMILIES.index("rotated_rectangle")
     rows = np.flatnonzero(test.families == family)[:N_PREFIXES]
     n = gallery.shapes_per_panel
@@ -35,7 +35,7 @@ def main() -> None:
         ("point", gallery.compare_framings.point),
     ):
         kind = expected_model_kind(variant_params(params, variant))
-        model = ShapeGenerator(read_variant_network(paths.model_file(variant), kind))
+        model = generator_for(read_variant_network(paths.model_file(variant), kind), variant)
         asked = FAMILIES[family] if model.network.conditional else None
         for row in rows:
             label = f"{variant} ({framing})\n{parameter_label(family, test.parameters[row])}"

@@ -13,9 +13,8 @@ from shapegen.evaluate import (
 )
 from shapegen.families import family_weight_array
 from shapegen.files import write_json, write_tsv
-from shapegen.generate import Generator
+from shapegen.loading import generator_for
 from shapegen.model_files import read_variant_network
-from shapegen.shape_generator import ShapeGenerator
 from shapegen.shapes_dataset import read_shapes
 from shapegen.stage import parse_variant, run_stage
 
@@ -39,7 +38,7 @@ def main() -> None:
         network = read_variant_network(path, kind)
         content = path.read_bytes()
         if content not in scored:
-            scored[content] = evaluate_with_settings(Generator(network), test, settings)
+            scored[content] = evaluate_with_settings(generator_for(network), test, settings)
         return scored[content]
 
     final = evaluate(paths.model_file(variant))
@@ -67,32 +66,34 @@ def write_metrics(variant: str, metrics: dict, data: str) -> None:
 
 def evaluate_shapes(variant: str, all_params: Params, kind: dict) -> None:
     """The shapes models' metrics: families, fits and parameters, final and per checkpoint."""
-    test = read_shapes(paths.SHAPES_FILE)["test"]
+    test = read_shapes(paths.SHAPES_FILE, splits=("test",))["test"]
     weights = family_weight_array(all_params.shapes.family_weights)
     settings = all_params.evaluate
     reference = test_recognition(test, settings)
     final_network = read_variant_network(paths.model_file(variant), kind)
     final = evaluate_shapes_model(
-        ShapeGenerator(final_network), test, settings, weights, reference=reference
+        generator_for(final_network),
+        test,
+        settings,
+        weights,
+        settings.shapes_n_generated,
+        reference=reference,
     )
     write_metrics(variant, final, all_params.variants[variant].data)
-    curve = []
-    for updates in all_params.variants[variant].train.checkpoints:
-        if updates == final_network.train_updates:
-            # The last checkpoint is the final model: the same draws, the same figures.
-            curve.append(final)
-            continue
-        network = read_variant_network(paths.checkpoint_file(variant, updates), kind)
-        curve.append(
-            evaluate_shapes_model(
-                ShapeGenerator(network),
-                test,
-                settings,
-                weights,
-                per_family=False,
-                reference=reference,
-            )
+    # Each checkpoint, the last too, scored on the first shapes_curve_n test shapes and as
+    # many drawn: every row of the curve measured alike.
+    curve = [
+        evaluate_shapes_model(
+            generator_for(read_variant_network(paths.checkpoint_file(variant, updates), kind)),
+            test.head(settings.shapes_curve_n),
+            settings,
+            weights,
+            settings.shapes_curve_n,
+            per_family=False,
+            reference=reference,
         )
+        for updates in all_params.variants[variant].train.checkpoints
+    ]
     columns = {name: [row[name] for row in curve] for name in SHAPES_LEARNING_CURVE_COLUMNS}
     write_tsv(paths.learning_curve_file(variant), columns)
     accuracy = final.get("conditional_accuracy_by_family")

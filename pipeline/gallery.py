@@ -13,8 +13,9 @@ from shapegen.families import (
     unpadded,
 )
 from shapegen.files import write_figure
-from shapegen.generate import Generator
+from shapegen.generator import Generator
 from shapegen.geometry import rectangle_errors, width_prefixes
+from shapegen.loading import generator_for
 from shapegen.model_files import read_variant_network
 from shapegen.plotting import (
     checkpoint_figure,
@@ -24,7 +25,6 @@ from shapegen.plotting import (
     shape_grid_figure,
     size_histogram_figure,
 )
-from shapegen.shape_generator import ShapeGenerator
 from shapegen.shapes_dataset import read_shapes
 from shapegen.stage import parse_variant, run_stage
 
@@ -51,31 +51,32 @@ def main() -> None:
         write_figure(folder / name, figure, params.dpi)
 
     def generator(path) -> Generator:
-        return Generator(read_variant_network(path, kind))
+        return generator_for(read_variant_network(path, kind), variant)
+
+    def drawn(model: Generator, n: int, temperature: float) -> np.ndarray:
+        return model.generate_batch(n, rng(), temperature)[0]  # all have 4 corners
 
     shapes = {
-        updates: generator(paths.checkpoint_file(variant, updates)).generate_batch(
-            1, rng(), temperature
-        )[0]
+        updates: drawn(generator(paths.checkpoint_file(variant, updates)), 1, temperature)[0]
         for updates in checkpoints
     }
     save("checkpoints.png", checkpoint_figure(shapes, inches))
 
     model = generator(paths.model_file(variant))
-    first = model.generate_batch(1, rng(), temperature)
+    first = drawn(model, 1, temperature)
     save(
         "generated_vs_nearest.png",
         nearest_rectangle_figure(first[0], float(rectangle_errors(first)[0]), inches),
     )
 
     rows, cols = params.sample_grid_rows, params.sample_grid_cols
-    grid = model.generate_batch(rows * cols, rng(), temperature)
+    grid = drawn(model, rows * cols, temperature)
     title = (
         f"{variant}: {rows * cols} rectangles generated from [0, 0] at temperature {temperature}"
     )
     save("samples.png", rectangle_grid_figure(grid, rows, cols, inches, title))
 
-    many = model.generate_batch(params.histogram_samples, rng(), temperature)
+    many = drawn(model, params.histogram_samples, temperature)
     title = f"{variant}: sizes of generated rectangles (temperature {temperature}) and of the data"
     save(
         "size_histograms.png",
@@ -83,10 +84,7 @@ def main() -> None:
     )
 
     n = params.shapes_per_panel
-    strip = {
-        f"temperature {value}": model.generate_batch(n, rng(), value)
-        for value in params.temperature_strip
-    }
+    strip = {f"temperature {value}": drawn(model, n, value) for value in params.temperature_strip}
     save(
         "temperature_strip.png",
         overlay_figure(strip, inches, f"{variant}: rectangles by temperature"),
@@ -95,7 +93,7 @@ def main() -> None:
     primed = {
         f"given width {width}": model.complete_batch(
             width_prefixes(np.full(n, width)), rng(), temperature
-        )
+        )[0]
         for width in params.primed_widths
     }
     title = f"{variant}: completions of a given BL, BR (temperature {temperature})"
@@ -133,7 +131,7 @@ def shapes_gallery(variant: str, all_params: Params, kind: dict) -> None:
     def save(name, figure):
         write_figure(folder / name, figure, params.dpi)
 
-    model = ShapeGenerator(read_variant_network(paths.model_file(variant), kind))
+    model = generator_for(read_variant_network(paths.model_file(variant), kind), variant)
     conditional = model.network.conditional
     if conditional:
         families = np.repeat(np.arange(len(FAMILIES)), cols)
@@ -151,7 +149,7 @@ def shapes_gallery(variant: str, all_params: Params, kind: dict) -> None:
         ),
     )
 
-    test = read_shapes(paths.SHAPES_FILE)["test"]
+    test = read_shapes(paths.SHAPES_FILE, splits=("test",))["test"]
     n = params.shapes_per_panel
     primed = {}
     for family in PRIMED_FAMILIES:
@@ -173,7 +171,7 @@ def shapes_gallery(variant: str, all_params: Params, kind: dict) -> None:
     for updates in checkpoints:
         network = read_variant_network(paths.checkpoint_file(variant, updates), kind)
         asked = np.arange(cols) % len(FAMILIES) if conditional else None
-        drawn, drawn_lengths = ShapeGenerator(network).generate_batch(
+        drawn, drawn_lengths = generator_for(network).generate_batch(
             cols, rng(), temperature, asked
         )
         these, _ = _shapes_and_labels(drawn, drawn_lengths, tolerance)

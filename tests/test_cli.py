@@ -135,7 +135,7 @@ BAD = {
     "given three numbers": (("sample", "tiny", "--given", "0,0,0"), r"^error: --given: '0,0,0'"),
     "given too many": (
         ("sample", "tiny", *["--given", "0,0"] * 5),
-        r"^error: --given: 5 points; a shape of this model has 4, so expected 1 to 4$",
+        r"^error: --given: 5 points; this model may be given at most 4$",
     ),
     "png folder missing": (
         ("sample", "tiny", "--png", "no/such/folder/x.png"),

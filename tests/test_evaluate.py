@@ -1,7 +1,5 @@
 """The shapes models' evaluation: what it measures, on small models and the true process."""
 
-import dataclasses
-
 import numpy as np
 import pytest
 
@@ -14,20 +12,24 @@ from shapegen.evaluate import (
 )
 from shapegen.families import FAMILIES, draw_shapes
 
-from .models import generator_of, small_turtle_model
+from .models import generator_of, small_categorical_model
 
 TEST = draw_shapes(np.random.default_rng(8), 400, np.ones(3))
 WEIGHTS = np.ones(3)
 
 
-def settings(default_params_raw, n_generated=300):
-    params = parse_params(default_params_raw).evaluate
-    return dataclasses.replace(params, n_generated=n_generated)
+N_GENERATED = 300
+
+
+def settings(default_params_raw):
+    return parse_params(default_params_raw).evaluate
 
 
 def test_an_unconditional_models_metrics_and_their_floors(default_params_raw, tmp_path):
-    generator = generator_of(small_turtle_model(), tmp_path)
-    metrics = evaluate_shapes_model(generator, TEST, settings(default_params_raw), WEIGHTS)
+    generator = generator_of(small_categorical_model(), tmp_path)
+    metrics = evaluate_shapes_model(
+        generator, TEST, settings(default_params_raw), WEIGHTS, N_GENERATED
+    )
     assert set(SHAPES_LEARNING_CURVE_COLUMNS) <= set(metrics)
     assert 0 <= metrics["invalid_fraction"] <= 1
     assert sum(metrics["family_share"].values()) + metrics["invalid_fraction"] == pytest.approx(1)
@@ -35,19 +37,23 @@ def test_an_unconditional_models_metrics_and_their_floors(default_params_raw, tm
     # The floor is a perfect sampler's score: below an untrained model's, above 0.
     assert 0 < metrics["family_tv_floor"] < metrics["family_tv"]
     assert set(metrics["w1_floor"]) == set(FAMILIES)
-    again = evaluate_shapes_model(generator, TEST, settings(default_params_raw), WEIGHTS)
+    again = evaluate_shapes_model(
+        generator, TEST, settings(default_params_raw), WEIGHTS, N_GENERATED
+    )
     assert again == metrics
 
 
 def test_a_conditional_model_is_scored_per_requested_family(default_params_raw, tmp_path):
-    generator = generator_of(small_turtle_model(conditional=True), tmp_path)
-    metrics = evaluate_shapes_model(generator, TEST, settings(default_params_raw), WEIGHTS)
+    generator = generator_of(small_categorical_model(conditional=True), tmp_path)
+    metrics = evaluate_shapes_model(
+        generator, TEST, settings(default_params_raw), WEIGHTS, N_GENERATED
+    )
     assert set(metrics["conditional_accuracy_by_family"]) == set(FAMILIES)
     assert 0 <= metrics["conditional_accuracy"] <= 1
     assert set(metrics["requested"]) == set(FAMILIES)
     assert "sides_tv" in metrics["requested"]["regular_polygon"]
     curve_row = evaluate_shapes_model(
-        generator, TEST, settings(default_params_raw), WEIGHTS, per_family=False
+        generator, TEST, settings(default_params_raw), WEIGHTS, N_GENERATED, per_family=False
     )
     assert "requested" not in curve_row and "family_tv_floor" not in curve_row
 

@@ -8,7 +8,6 @@ import pytest
 from shapegen.mixture import (
     NUMPY_OPS,
     MixtureSpec,
-    kmeans_centres,
     mixture_mean,
     mixture_parameters,
     negative_log_likelihood,
@@ -177,15 +176,3 @@ def test_a_tiny_temperature_picks_the_likeliest_component_without_nans():
     points = sample_mixture(raw, spec(2, "unit_square"), np.random.default_rng(0), 1.0e-300)
     assert np.all(np.isfinite(points))
     np.testing.assert_allclose(points, np.broadcast_to(MEANS[0], points.shape), atol=1e-9)
-
-
-def test_kmeans_gives_every_exact_value_a_centre_however_light():
-    # Sides codes: 0.4 (both rectangle families and squares) holds most of the mass.
-    codes = np.concatenate([np.full(7000, 0.4), *[np.full(550, n / 10) for n in (3, 5, 6, 7, 8)]])
-    centres = kmeans_centres(codes, 16)
-    assert set(np.round(centres, 12)) == {0.3, 0.4, 0.5, 0.6, 0.7, 0.8}
-
-
-def test_kmeans_of_a_uniform_sample_is_evenly_spaced():
-    centres = kmeans_centres(np.random.default_rng(1).random(20000), 8)
-    np.testing.assert_allclose(centres, (np.arange(8) + 0.5) / 8, atol=0.02)

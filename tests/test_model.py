@@ -49,29 +49,3 @@ def test_a_mixture_model_is_causal_and_sees_the_current_point():
     np.testing.assert_array_equal(a[:, :2], b[:, :2])
     assert not np.allclose(a[:, 2], b[:, 2])
     assert model.get_layer("lstm").units == 6
-
-
-def test_the_turtles_turn_codes_neither_read_the_input_nor_train():
-    from shapegen.families import draw_shapes
-    from shapegen.train import train
-    from shapegen.turtle import FIRST_TURN_MOVE, frame_shapes
-
-    from .models import small_turtle_model
-
-    model = small_turtle_model(weight_scale=0.0)
-    head = model.get_layer("first_head")
-    k = 3
-    fixed = slice(1 + k, 1 + 2 * k)  # the turn's means, from the first turn on
-    before_bias = head.bias.numpy().copy()
-    shapes = draw_shapes(np.random.default_rng(0), 20, np.ones(3))
-    inputs, targets = frame_shapes(shapes.points, shapes.lengths, None)
-    train(model, inputs[:, None].astype("float32"), targets[:, None].astype("float32"), [])
-    bias, kernel = head.bias.numpy(), head.kernel.numpy()
-    np.testing.assert_array_equal(
-        bias[FIRST_TURN_MOVE:, fixed], before_bias[FIRST_TURN_MOVE:, fixed]
-    )
-    assert np.all(kernel[FIRST_TURN_MOVE:, :, fixed] == 0)
-    assert not np.array_equal(bias[:FIRST_TURN_MOVE, fixed], before_bias[:FIRST_TURN_MOVE, fixed])
-    assert not np.array_equal(
-        bias[FIRST_TURN_MOVE:, : fixed.start], before_bias[FIRST_TURN_MOVE:, : fixed.start]
-    )

@@ -34,7 +34,7 @@ def test_the_numpy_network_equals_keras_teacher_forced_and_fed_back(
     model = build_model(6, 1.0e-3, seed=4, framing=framing, head=head, mixture=mixture)
     generator = generator_of(model, tmp_path)
     random_points = np.random.default_rng(0).random((300, 3, 2))
-    drawn = generator.generate_batch(300, np.random.default_rng(1), 1.0)[:, :3]
+    drawn = generator.generate_batch(300, np.random.default_rng(1), 1.0)[0][:, :3]
     for inputs in (random_points, drawn):
         np.testing.assert_allclose(
             forward(generator.network, inputs), keras_outputs(model, inputs), rtol=0, atol=1e-5

@@ -1,98 +1,65 @@
-"""Turtle models: the numpy network and loss against Keras, and drawing shapes from them."""
+"""The shapes' generator: a categorical model's shapes drawn in blocks, its held-out NLL
+on the scored steps only, and the family a conditional model is asked for."""
 
-import keras
 import numpy as np
 import pytest
 
-from shapegen.errors import InputError
+from shapegen import categorical, shape_generator
 from shapegen.families import FAMILIES, MAX_POINTS, draw_shapes
-from shapegen.network import turtle_forward
-from shapegen.shape_generator import ShapeGenerator
-from shapegen.turtle import frame_shapes, moves_nll
+from shapegen.network import categorical_forward
 
-from .models import generator_of, small_turtle_model
+from .models import generator_of, small_categorical_model
 
-SHAPES = draw_shapes(np.random.default_rng(3), 200, np.ones(3))
-VARIANTS = [
-    ("sequence", False, 0),
-    ("sequence", True, 0),
-    ("point", False, 0),
-    ("sequence", True, 5),
-    ("point", False, 5),
-]
+SHAPES = draw_shapes(np.random.default_rng(3), 300, np.ones(3))
 
 
-def keras_turtle_outputs(model: keras.Model, inputs: np.ndarray) -> np.ndarray:
-    n, steps = inputs.shape[:2]
-    if model.input_shape[1] == 1:  # point framing: every step a sequence of its own
-        inputs = inputs.reshape(n * steps, 1, -1)
-    outputs = keras.ops.convert_to_numpy(model(inputs.astype(np.float32), training=False))
-    return outputs.reshape(n, steps, -1)
+@pytest.fixture(scope="module")
+def conditional(tmp_path_factory):
+    model = small_categorical_model(conditional=True, seed=2)
+    return generator_of(model, tmp_path_factory.mktemp("conditional"))
 
 
-@pytest.mark.parametrize(("framing", "conditional", "hidden_units"), VARIANTS)
-def test_the_numpy_turtle_network_and_loss_equal_keras(
-    framing, conditional, hidden_units, tmp_path
-):
-    model = small_turtle_model(framing, conditional, hidden_units=hidden_units)
-    generator = generator_of(model, tmp_path)
-    assert isinstance(generator, ShapeGenerator)
-    assert generator.network.conditional is conditional
-    assert generator.network.hidden_units == hidden_units
-    assert generator.network.n_parameters == model.count_params()
-    families = SHAPES.families if conditional else None
-    inputs, targets = frame_shapes(SHAPES.points, SHAPES.lengths, families)
-    ours = turtle_forward(generator.network, inputs)
-    theirs = keras_turtle_outputs(model, inputs)
-    np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-5)
-    per_shape = moves_nll(targets, ours, generator.network.mixture)
-    loss = model.loss.call(
-        keras.ops.convert_to_tensor(targets.astype(np.float32)),
-        keras.ops.convert_to_tensor(theirs.astype(np.float32)),
+def test_the_heldout_nll_of_the_scored_steps_is_the_full_teacher_forced_one(conditional):
+    network = conditional.network
+    inputs, targets = categorical.frame_shapes(
+        SHAPES.points, SHAPES.lengths, SHAPES.families, network.bins
     )
-    np.testing.assert_allclose(per_shape, keras.ops.convert_to_numpy(loss), rtol=1e-4, atol=1e-3)
+    full = categorical.shapes_nll(targets, categorical_forward(network, inputs), network.bins)
+    ours = conditional.heldout_nll(SHAPES.points, SHAPES.lengths, SHAPES.families)
+    assert ours == pytest.approx(float(np.mean(full)), rel=1e-6)
 
 
-def test_drawn_shapes_are_reproducible_and_padded(tmp_path):
-    generator = generator_of(small_turtle_model(), tmp_path)
-    points, lengths = generator.generate_batch(300, np.random.default_rng(5), 1.0)
-    again = generator.generate_batch(300, np.random.default_rng(5), 1.0)
-    np.testing.assert_array_equal(points, again[0])
-    np.testing.assert_array_equal(lengths, again[1])
-    assert points.shape == (300, MAX_POINTS, 2)
-    assert lengths.min() >= 0 and lengths.max() <= MAX_POINTS
-    after_end = np.arange(MAX_POINTS)[None, :] >= lengths[:, None]
-    assert np.all(points[after_end] == 0)
-    shapes = generator.sample(50, seed=5)
-    assert [len(shape) for shape in shapes] == list(
-        generator.generate_batch(50, np.random.default_rng(5), 1.0)[1]
+def test_blocks_change_neither_the_heldout_nll_nor_the_shapes_drawn_alike(conditional, monkeypatch):
+    families = np.arange(300) % 3
+    whole = conditional.heldout_nll(SHAPES.points, SHAPES.lengths, SHAPES.families)
+    drawn = conditional.generate_batch(300, np.random.default_rng(1), 1.0, families)
+    monkeypatch.setattr(shape_generator, "BLOCK_ROWS", 7)
+    assert conditional.heldout_nll(SHAPES.points, SHAPES.lengths, SHAPES.families) == pytest.approx(
+        whole, rel=1e-6
     )
+    # Smaller blocks draw other shapes from the same generator, but as many, as padded,
+    # and as reproducibly.
+    small = conditional.generate_batch(300, np.random.default_rng(1), 1.0, families)
+    again = conditional.generate_batch(300, np.random.default_rng(1), 1.0, families)
+    for a, b in zip(small, again, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert small[0].shape == drawn[0].shape == (300, MAX_POINTS, 2)
+    after_end = np.arange(MAX_POINTS)[None, :] >= small[1][:, None]
+    assert np.all(small[0][after_end] == 0)
 
 
-def test_completions_keep_the_given_points_exactly(tmp_path):
-    generator = generator_of(small_turtle_model(), tmp_path)
-    prefix = np.array([[0.2, 0.3], [0.45, 0.31], [0.5, 0.6]])
-    for shape in generator.complete(prefix, 40, seed=1):
-        if len(shape) >= len(prefix):
-            np.testing.assert_allclose(shape[: len(prefix)], prefix, atol=1e-12)
-
-
-def test_a_conditional_model_is_asked_for_a_family_and_only_it(tmp_path):
-    conditional = generator_of(small_turtle_model(conditional=True), tmp_path)
-    unconditional = generator_of(small_turtle_model(seed=1), tmp_path)
-    assert len(conditional.sample(5, seed=0, family="regular_polygon")) == 5
-    with pytest.raises(InputError, match="expects one of rectangle, rotated_rectangle"):
-        conditional.sample(5, seed=0)
-    with pytest.raises(InputError, match="'square' is not a family"):
-        conditional.sample(5, seed=0, family="square")
-    with pytest.raises(InputError, match="not a conditional model"):
-        unconditional.sample(5, seed=0, family=FAMILIES[0])
-
-
-def test_the_family_changes_what_a_conditional_model_draws(tmp_path):
-    generator = generator_of(small_turtle_model(conditional=True), tmp_path)
+def test_the_family_changes_what_a_conditional_model_draws(conditional):
     drawn = [
-        generator.generate_batch(100, np.random.default_rng(0), 1.0, np.full(100, family))[0]
+        conditional.generate_batch(200, np.random.default_rng(0), 1.0, np.full(200, family))[0]
         for family in range(len(FAMILIES))
     ]
     assert not np.allclose(drawn[0], drawn[2])
+
+
+def test_a_shape_still_drawing_after_max_points_moves_ends_there(conditional):
+    _, lengths = conditional.generate_batch(
+        2000, np.random.default_rng(0), 50.0, np.zeros(2000, int)
+    )
+    # At a high temperature every class is near equally likely: END is rare at each step.
+    assert lengths.max() == MAX_POINTS
+    assert lengths.min() >= 0

@@ -2,8 +2,10 @@
 
 `python tools/shapes_table.py` (after `dvc repro`) replaces the lines between the README's
 `<!-- shapes-table -->` and `<!-- /shapes-table -->` with the table made from
-data/metrics/details/<variant>.json; `--check` exits 1 if the README differs from it.
-No number in the table is typed by hand.
+data/metrics/details/<variant>.json, beside the mixture heads' metrics that came before
+(docs/results/mixture-heads/<variant>.json: the pipeline's files at commit 8f98b10, copied
+with `git show`); `--check` exits 1 if the README differs from it. No number in the table
+is typed by hand.
 """
 
 import argparse
@@ -15,6 +17,15 @@ ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 BEGIN, END = "<!-- shapes-table -->", "<!-- /shapes-table -->"
 VARIANTS = ("families", "families_conditional", "families_point")
+OLD_HEADS = "docs/results/mixture-heads"
+# The table's columns: (heading, where its metrics are, the variant).
+COLUMNS = (
+    ("`families`, mixture heads", OLD_HEADS, "families"),
+    ("`families`", "data/metrics/details", "families"),
+    ("`families_conditional`, mixture heads", OLD_HEADS, "families_conditional"),
+    ("`families_conditional`", "data/metrics/details", "families_conditional"),
+    ("`families_point` (no memory)", "data/metrics/details", "families_point"),
+)
 FAMILIES = ("rectangle", "rotated_rectangle", "regular_polygon")
 
 
@@ -36,11 +47,20 @@ def _largest_w1(w1: dict) -> str:
 
 def table(root: Path) -> str:
     """The Markdown table of the shapes variants' metrics, targets in brackets."""
-    metrics = {
-        name: json.loads((root / f"data/metrics/details/{name}.json").read_text())
-        for name in VARIANTS
+    metrics = [
+        json.loads((root / folder / f"{name}.json").read_text()) for _, folder, name in COLUMNS
+    ]
+    # A density's NLL (the mixture heads') and a softmax's over bins are not on one scale.
+    metrics = [
+        {**m, "heldout_nll": None} if folder == OLD_HEADS else m
+        for (_, folder, _), m in zip(COLUMNS, metrics, strict=True)
+    ]
+    ours = {
+        name: m
+        for (_, folder, name), m in zip(COLUMNS, metrics, strict=True)
+        if folder != OLD_HEADS
     }
-    floor = metrics["families"]
+    floor, old = ours["families"], metrics[0]
     rows = [
         ("`invalid_fraction` (<= 0.01)", lambda m: _number(m["invalid_fraction"], 4), "0"),
         (
@@ -82,20 +102,23 @@ def table(root: Path) -> str:
             ),
             "0",
         ),
-        ("`heldout_nll` (nats per shape)", lambda m: _number(m["heldout_nll"], 2), ""),
+        (
+            "`heldout_nll` (nats per shape; the mixture heads' is a density's: not comparable)",
+            lambda m: _number(m["heldout_nll"], 2),
+            "",
+        ),
     ]
     lines = [
         f"Measured by `dvc repro` with the default params ({floor['n_generated']:,} shapes drawn "
-        "at temperature 1 against the test split; `families_point`'s NLL is per move; the last "
-        "column: the dataset's own process, `*_floor`):",
+        "at temperature 1 against the test split; the mixture heads': "
+        f"{old['n_generated']:,} shapes, issue 11's models; `families_point`'s NLL is per move; "
+        "the last column: the dataset's own process, `*_floor`):",
         "",
-        "| metric | " + " | ".join(f"`{name}`" for name in VARIANTS) + " | a perfect sampler |",
-        "|---" * (len(VARIANTS) + 2) + "|",
+        "| metric | " + " | ".join(heading for heading, _, _ in COLUMNS) + " | a perfect sampler |",
+        "|---" * (len(COLUMNS) + 2) + "|",
     ]
     for label, cell, perfect in rows:
-        lines.append(
-            f"| {label} | " + " | ".join(cell(metrics[n]) for n in VARIANTS) + f" | {perfect} |"
-        )
+        lines.append(f"| {label} | " + " | ".join(cell(m) for m in metrics) + f" | {perfect} |")
     return "\n".join(lines)
 
 

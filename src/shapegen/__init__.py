@@ -1,8 +1,9 @@
 """shapegen: a reproducible generative-LSTM pipeline that draws rectangles point by point.
 
 `shapegen.load_generator(model)` draws shapes from a trained model without TensorFlow
-(shapegen.generate). The package root imports nothing heavy: stages that do not need
-numpy's friends or TensorFlow (the params check) start in a fraction of a second.
+(shapegen.loading; the interface, `Generator`: shapegen.generator). The package root
+imports nothing heavy: stages that do not need numpy's friends or TensorFlow (the params
+check) start in a fraction of a second.
 """
 
 import os
@@ -16,8 +17,12 @@ __all__ = ["Generator", "load_generator"]
 
 def __getattr__(name: str):
     # Imported on first use (PEP 562), so `import shapegen` stays cheap.
-    if name in __all__:
-        from shapegen import generate
+    if name == "Generator":
+        from shapegen.generator import Generator
 
-        return getattr(generate, name)
+        return Generator
+    if name == "load_generator":
+        from shapegen.loading import load_generator
+
+        return load_generator
     raise AttributeError(f"module 'shapegen' has no attribute {name!r}")

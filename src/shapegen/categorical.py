@@ -83,7 +83,8 @@ def frame_shapes(
     bins: int,
     weights: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Training sequences: inputs (n, N_STEPS, N_INPUTS + 1) and targets (n, N_STEPS, 4).
+    """Training sequences: inputs (n, N_STEPS, N_INPUTS + 1) and targets (n, N_STEPS, 4),
+    float32 (the precision the models compute in; every bin index is exact in it).
 
     families None frames them for an unconditional model. Steps after a shape's end are
     zeros, and score nothing. weights (n,): each shape's weight in the loss (1 if None).
@@ -91,35 +92,41 @@ def frame_shapes(
     lengths = np.asarray(lengths)
     n = len(lengths)
     codes = quantize(encode_moves(points, lengths), bins)  # (n, MAX_POINTS, 2)
-    inputs = np.zeros((n, N_STEPS, N_INPUTS + 1))
-    targets = np.zeros((n, N_STEPS, TARGET_COLUMNS))
-    for step in range(N_STEPS):
-        previous = None if step == 0 else codes[:, step - 1]
-        inputs[:, step, :N_INPUTS] = step_inputs(previous, step, families, bins, n)
-        drawn = step < lengths
-        if step < MAX_POINTS:
-            inputs[:, step, FIRST_BIN_COLUMN] = np.where(drawn, codes[:, step, 0], 0)
-            targets[:, step, 0] = np.where(drawn, codes[:, step, 0], end_class(bins))
-            targets[:, step, 1] = np.where(drawn, codes[:, step, 1], 0)
-        else:
-            targets[:, step, 0] = end_class(bins)
-        targets[:, step, 2] = step <= lengths
-        targets[:, step, 3] = drawn
-    scored = targets[:, :, 2:3] > 0
+    steps = np.arange(N_STEPS)
+    scored = steps[None, :] <= lengths[:, None]  # each move, then the step that ends it
+    drawn = steps[None, :MAX_POINTS] < lengths[:, None]
+    inputs = np.zeros((n, N_STEPS, N_INPUTS + 1), dtype=np.float32)
+    inputs[:, 0, PREVIOUS_BINS] = end_class(bins)  # START before the first move
+    inputs[:, 1:, PREVIOUS_BINS] = codes
+    inputs[:, 1:, PREVIOUS_VALUES] = bin_values(codes, bins)
+    inputs[:, steps, STEP_COLUMNS.start + steps] = 1.0
+    if families is not None:
+        columns = FAMILY_COLUMNS.start + np.asarray(families, dtype=np.int64)
+        inputs[np.arange(n)[:, None], steps[None, :], columns[:, None]] = 1.0
+    inputs[:, :MAX_POINTS, FIRST_BIN_COLUMN] = np.where(drawn, codes[..., 0], 0)
+    targets = np.zeros((n, N_STEPS, TARGET_COLUMNS), dtype=np.float32)
+    targets[:, :, 0] = end_class(bins)
+    targets[:, :MAX_POINTS, 0] = np.where(drawn, codes[..., 0], end_class(bins))
+    targets[:, :MAX_POINTS, 1] = np.where(drawn, codes[..., 1], 0)
+    targets[:, :, 2] = scored
+    targets[:, :MAX_POINTS, 3] = drawn
     if weights is not None:
-        targets[:, :, 2:4] *= np.asarray(weights, dtype=np.float64)[:, None, None]
-    return np.where(scored, inputs, 0.0), np.where(scored, targets, 0.0)
+        targets[:, :, 2:4] *= np.asarray(weights, dtype=np.float32)[:, None, None]
+    inputs *= scored[:, :, None]
+    targets *= scored[:, :, None]
+    return inputs, targets
 
 
-def _log_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+def _logsumexp(x: np.ndarray, axis: int = -1, keepdims: bool = False) -> np.ndarray:
     peak = np.max(x, axis=axis, keepdims=True)
-    return x - (np.log(np.sum(np.exp(x - peak), axis=axis, keepdims=True)) + peak)
+    total = np.log(np.sum(np.exp(x - peak), axis=axis, keepdims=True)) + peak
+    return total if keepdims else np.squeeze(total, axis=axis)
 
 
 # The part of keras.ops the likelihood uses, in numpy.
 NUMPY_OPS = types.SimpleNamespace(
-    log_softmax=_log_softmax,
-    one_hot=lambda x, num_classes: np.eye(num_classes)[np.asarray(x, dtype=np.int64)],
+    logsumexp=_logsumexp,
+    take_along_axis=np.take_along_axis,
     cast=lambda x, dtype: np.asarray(x).astype(dtype),
     reshape=np.reshape,
     sum=np.sum,
@@ -130,25 +137,25 @@ def shapes_nll(targets, outputs, bins: int, ops=NUMPY_OPS):
     """Per sequence (n,): the negative log-likelihood (nats) of its moves and of its end.
 
     targets (n, steps, TARGET_COLUMNS) as frame_shapes makes them; outputs (n, steps,
-    2 bins + 1): the first coordinate's logits (bins + END), then the second's.
+    2 bins + 1): the first coordinate's logits (bins + END), then the second's. Each
+    class's NLL is log-sum-exp of the logits less the true class's logit: a gather, not
+    a one-hot product over every class.
     """
     steps = targets.shape[1]
     true = ops.reshape(targets, (-1, TARGET_COLUMNS))
     raw = ops.reshape(outputs, (-1, 2 * bins + 1))
-    first = ops.log_softmax(raw[:, : bins + 1], axis=-1)
-    second = ops.log_softmax(raw[:, bins + 1 :], axis=-1)
-    first_true = ops.one_hot(ops.cast(true[:, 0], "int32"), bins + 1)
-    second_true = ops.one_hot(ops.cast(true[:, 1], "int32"), bins)
-    per_step = -true[:, 2] * ops.sum(first_true * first, axis=-1) - true[:, 3] * ops.sum(
-        second_true * second, axis=-1
-    )
+    per_step = 0.0
+    for logits, column in ((raw[:, : bins + 1], 0), (raw[:, bins + 1 :], 1)):
+        true_class = ops.cast(true[:, column : column + 1], "int32")
+        true_logit = ops.take_along_axis(logits, true_class, axis=-1)[:, 0]
+        per_step = per_step + true[:, column + 2] * (ops.logsumexp(logits, axis=-1) - true_logit)
     return ops.sum(ops.reshape(per_step, (-1, steps)), axis=1)
 
 
 def sample_classes(logits: np.ndarray, rng: np.random.Generator, temperature: float) -> np.ndarray:
     """One class per row of logits (n, classes), the logits divided by the temperature."""
-    scaled = logits / temperature
-    probabilities = np.exp(_log_softmax(scaled))
-    cumulative = np.cumsum(probabilities, axis=-1)
+    scaled = logits / np.asarray(temperature, dtype=logits.dtype)
+    weights = np.exp(scaled - np.max(scaled, axis=-1, keepdims=True))  # the largest is 1
+    cumulative = np.cumsum(weights, axis=-1)
     draws = rng.random(len(logits))[:, None] * cumulative[:, -1:]
     return np.minimum(np.sum(cumulative < draws, axis=-1), logits.shape[-1] - 1)

@@ -17,16 +17,9 @@ import numpy as np
 from shapegen import paths
 from shapegen.errors import InputError
 from shapegen.families import FAMILIES, FIT_TOLERANCE, INVALID, MAX_POINTS, recognise
-from shapegen.generate import (
-    Generator,
-    check_count,
-    check_prefix,
-    check_temperature,
-    load_generator,
-    model_path,
-)
+from shapegen.generator import check_count, check_temperature
+from shapegen.loading import load_generator, model_path
 from shapegen.network import Network
-from shapegen.shape_generator import ShapeGenerator
 
 # A million shapes are 64 MB of points and about 100 MB of JSON: past that, a mistyped N
 # would fill memory before anything is printed.
@@ -147,51 +140,16 @@ def run_sample(args: argparse.Namespace) -> str:
     )
     png = _writable_path(args.png) if args.png else None
     generator = load_generator(args.model)
-    given = [_parse_point(text) for text in args.given]
-    families = None
-    if isinstance(generator, Generator):
-        if args.family is not None:
-            raise InputError(
-                f"--family: {args.family!r} given, but {args.model} draws rectangles; "
-                "expected --family only with a conditional shapes model"
-            )
-        prefix = check_prefix(given or [(0.0, 0.0)], generator.n_points, "--given")
-        shapes = generator.complete(prefix, n, seed=seed, temperature=temperature)
-    else:
-        if given:
-            check_prefix(given, MAX_POINTS - 1, "--given")
-        _check_family_argument(generator, args.family, args.model)
-        shapes = generator.complete(
-            np.asarray(given, dtype=np.float64).reshape(-1, 2),
-            n,
-            seed=seed,
-            temperature=temperature,
-            family=args.family,
-        )
-        families = recognised_families(shapes)
+    # The generator's own checks, in the command's words: the same one-line messages.
+    prefix = generator.check_prefix([_parse_point(text) for text in args.given], "--given")
+    generator.check_family(args.family, n, "--family")
+    shapes = generator.complete(prefix, n, seed=seed, temperature=temperature, family=args.family)
+    families = recognised_families(shapes) if generator.data == "shapes" else None
     if png is not None:
         _write_png(png, shapes, args.model, temperature, families)
     if args.format == "csv":
         return shapes_csv(shapes)
     return shapes_json(args.model, seed, temperature, shapes, families)
-
-
-def _check_family_argument(generator: ShapeGenerator, family: str | None, model: str) -> None:
-    """--family as the model needs it, in the command's words."""
-    if generator.network.conditional and family is None:
-        raise InputError(
-            f"--family: missing; {model} is a conditional model, expected --family NAME "
-            f"(one of {', '.join(FAMILIES)})"
-        )
-    if family is not None and not generator.network.conditional:
-        raise InputError(
-            f"--family: {family!r} given, but {model} draws every family by itself; "
-            "expected no --family"
-        )
-    if family is not None and family not in FAMILIES:
-        raise InputError(
-            f"--family: {family!r} is not a family; expected one of {', '.join(FAMILIES)}"
-        )
 
 
 def recognised_families(shapes: list[np.ndarray]) -> list[str]:
@@ -371,14 +329,6 @@ def _head_text(network: Network) -> str:
             f"categorical: each coordinate of a move a softmax over {network.bins} bins, the "
             f"end a class of its own ({given}, each head with a ReLU layer of "
             f"{network.hidden_units})"
-        )
-    if network.head == "turtle":
-        given = "asked for a family" if network.conditional else "picks the family itself"
-        hidden = network.hidden_units
-        reads = f", each head with a ReLU layer of {hidden}" if hidden else ""
-        return (
-            f"turtle: each move as 1-D mixtures of {network.mixture.n_components} Gaussians, "
-            f"and where the shape ends ({given}{reads})"
         )
     if network.mixture is None:
         return "point (the next point itself, MAE; deterministic)"

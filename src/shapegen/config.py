@@ -78,16 +78,6 @@ class MixtureParams:
 
 
 @dataclasses.dataclass(frozen=True)
-class TurtleParams:
-    """The shapes' head (shapegen/turtle.py): moves of a turtle and where the shape ends."""
-
-    conditional: bool  # the family is an input: generation is asked for a family
-    initial_scale: float = dataclasses.field(metadata=_inside_unit_interval())
-    # Units of each head's ReLU layer over its features (0: linear heads).
-    hidden_units: int = dataclasses.field(default=0, metadata=_at_least(0))
-
-
-@dataclasses.dataclass(frozen=True)
 class CategoricalParams:
     """The shapes' categorical head (shapegen/categorical.py): each move's coordinates as
     bins of a grid, and the end as a class."""
@@ -106,17 +96,16 @@ class ModelParams:
 
     framing `point`: the chapter's samples of one time step, no memory; `sequence`: each
     shape is one sequence. head `point`: the chapter's linear next point (MAE);
-    `mixture`: a distribution over the next point (negative log-likelihood); `turtle`:
-    shapes of the families, move by move, with a learned end (needs data: shapes);
-    `categorical`: the same moves, each coordinate a softmax over bins (data: shapes).
+    `mixture`: a distribution over the next point (negative log-likelihood);
+    `categorical`: shapes of the families, move by move (shapegen/turtle.py), each
+    coordinate a softmax over bins, with a learned end (needs data: shapes).
     """
 
     units: int = dataclasses.field(metadata=_at_least(1))
     seed: int = dataclasses.field(metadata=_at_least(0))
     framing: typing.Literal["point", "sequence"]
-    head: typing.Literal["point", "mixture", "turtle", "categorical"]
+    head: typing.Literal["point", "mixture", "categorical"]
     mixture: MixtureParams | None = None
-    turtle: TurtleParams | None = None
     categorical: CategoricalParams | None = None
 
 
@@ -181,7 +170,11 @@ class EvaluateParams:
 
     seed: int = dataclasses.field(metadata=_at_least(0))
     temperature: float = dataclasses.field(metadata=_at_least(0, exclusive=True))
-    n_generated: int = dataclasses.field(metadata=_at_least(1))
+    n_generated: int = dataclasses.field(metadata=_at_least(1))  # the rectangles' variants
+    # The shapes variants: shapes generated for the metrics, and the held-out and generated
+    # shapes of each learning-curve row (its checkpoints are many, and only a trend).
+    shapes_n_generated: int = dataclasses.field(metadata=_at_least(1))
+    shapes_curve_n: int = dataclasses.field(metadata=_at_least(1))
     primed_widths: tuple[float, ...] = dataclasses.field(metadata=_inside_unit_interval())
     n_primed_per_width: int = dataclasses.field(metadata=_at_least(1))
     size_bins: int = dataclasses.field(metadata=_at_least(1))
@@ -497,6 +490,8 @@ def _check_memory(params: Params, source: str) -> None:
         "shapes.n_train": params.shapes.n_train * BYTES_PER_FAMILY_SHAPE,
         "shapes.n_test": params.shapes.n_test * BYTES_PER_FAMILY_SHAPE,
         "evaluate.n_generated": params.evaluate.n_generated * BYTES_PER_GENERATED_SHAPE,
+        "evaluate.shapes_n_generated": params.evaluate.shapes_n_generated * BYTES_PER_FAMILY_SHAPE,
+        "evaluate.shapes_curve_n": params.evaluate.shapes_curve_n * BYTES_PER_FAMILY_SHAPE,
         "evaluate.n_primed_per_width": params.evaluate.n_primed_per_width
         * len(params.evaluate.primed_widths)
         * BYTES_PER_GENERATED_SHAPE,
@@ -516,7 +511,7 @@ def _check_memory(params: Params, source: str) -> None:
 
 
 # The heads that draw data: shapes (the others draw the chapter's rectangles).
-SHAPES_HEADS = ("turtle", "categorical")
+SHAPES_HEADS = ("categorical",)
 
 
 def _check_cross_fields(params: Params, source: str) -> None:
@@ -573,7 +568,7 @@ def _check_cross_fields(params: Params, source: str) -> None:
             )
             _fail(source, key, list(checkpoints), expected)
         model = variant.model
-        if model.head in ("mixture", "turtle") and model.mixture is None:
+        if model.head == "mixture" and model.mixture is None:
             raise InputError(
                 f"{source}: missing key variants.{name}.model.mixture "
                 f"(needed by head: {model.head})"
@@ -589,24 +584,12 @@ def _check_cross_fields(params: Params, source: str) -> None:
         if model.head in ("point", "categorical") and model.mixture is not None:
             raise InputError(
                 f"{source}: variants.{name}.model.mixture is set but head is {model.head}; "
-                "expected it only with head: mixture or turtle"
+                "expected it only with head: mixture"
             )
         if (model.head == "categorical") != (model.categorical is not None):
             raise InputError(
                 f"{source}: variants.{name}.model.categorical goes with head: categorical, "
                 f"and head: categorical needs it (head is {model.head})"
-            )
-        if (model.head == "turtle") != (model.turtle is not None):
-            raise InputError(
-                f"{source}: variants.{name}.model.turtle goes with head: turtle, and head: "
-                f"turtle needs it (head is {model.head})"
-            )
-        if model.head == "turtle" and model.mixture.support != "unit_square":
-            _fail(
-                source,
-                f"variants.{name}.model.mixture.support",
-                model.mixture.support,
-                "unit_square for head: turtle (every move lies in [0, 1])",
             )
     _check_framing_comparison(params, source)
 
@@ -635,9 +618,6 @@ def expected_model_kind(params: VariantParams) -> dict:
     kind = {"framing": params.model.framing, "head": params.model.head, "units": params.model.units}
     if params.model.mixture is not None:
         kind["n_components"] = params.model.mixture.n_components
-    if params.model.turtle is not None:
-        kind["conditional"] = params.model.turtle.conditional
-        kind["hidden_units"] = params.model.turtle.hidden_units
     if params.model.categorical is not None:
         kind["conditional"] = params.model.categorical.conditional
         kind["bins"] = params.model.categorical.bins

@@ -1,6 +1,6 @@
 """Evaluating a trained model: teacher-forced on the test split, generating, completing.
 
-Runs through shapegen.generate's Generator: no TensorFlow.
+Runs through shapegen.generator's Generators: no TensorFlow.
 """
 
 from collections.abc import Sequence
@@ -9,7 +9,7 @@ import numpy as np
 
 from shapegen.config import EvaluateParams
 from shapegen.families import FAMILIES, Recognition, ShapeBatch, draw_shapes, recognise
-from shapegen.generate import Generator
+from shapegen.generate import RectangleGenerator
 from shapegen.geometry import STEP_NAMES, nearest_rectangle_sizes, width_prefixes
 from shapegen.metrics import (
     conditional_accuracy,
@@ -60,7 +60,7 @@ def headline_metrics(metrics: dict, data: str) -> dict:
 
 
 def evaluate_model(
-    generator: Generator,
+    generator: RectangleGenerator,
     test: np.ndarray,
     rng: np.random.Generator,
     temperature: float,
@@ -87,10 +87,10 @@ def evaluate_model(
     }
     if generator.network.head == "mixture":
         metrics["heldout_nll"] = generator.heldout_nll(outputs, targets)
-    generated = generator.generate_batch(n_generated, rng, temperature)
+    generated, _ = generator.generate_batch(n_generated, rng, temperature)
     metrics.update(shape_metrics(generated, test, size_bins))
     widths = np.repeat(np.asarray(primed_widths, dtype=np.float32), n_primed_per_width)
-    completed = generator.complete_batch(width_prefixes(widths), rng, temperature)
+    completed, _ = generator.complete_batch(width_prefixes(widths), rng, temperature)
     width_errors = np.abs(nearest_rectangle_sizes(completed)[0] - widths)
     metrics["primed_width_error_mean"] = float(width_errors.mean())
     metrics["primed_width_error_max"] = float(width_errors.max())
@@ -101,7 +101,7 @@ def evaluate_model(
 
 
 def evaluate_with_settings(
-    generator: Generator, test: np.ndarray, settings: EvaluateParams
+    generator: RectangleGenerator, test: np.ndarray, settings: EvaluateParams
 ) -> dict:
     """evaluate_model as params.yaml's `evaluate` section sets it, from a fresh random generator.
 
@@ -119,7 +119,7 @@ def evaluate_with_settings(
     )
 
 
-# The per-checkpoint metrics of a shapes (turtle) model's learning curve.
+# The per-checkpoint metrics of a shapes model's learning curve.
 SHAPES_LEARNING_CURVE_COLUMNS = ("train_updates", "heldout_nll", "invalid_fraction", "family_tv")
 
 
@@ -130,20 +130,19 @@ def test_recognition(test: ShapeBatch, settings: EvaluateParams) -> Recognition:
 
 def draw_generated(
     generator: ShapeGenerator,
-    settings: EvaluateParams,
+    n: int,
+    temperature: float,
     family_weights: np.ndarray,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
-    """The n_generated shapes the metrics score: (families asked for, or None for an
-    unconditional model; padded points; lengths). A conditional model is asked for
-    families drawn with the dataset's weights."""
+    """The n shapes the metrics score: (families asked for, or None for an unconditional
+    model; padded points; lengths). A conditional model is asked for families drawn with
+    the dataset's weights."""
     requested = None
     if generator.network.conditional:
         p = family_weights / family_weights.sum()
-        requested = rng.choice(len(FAMILIES), size=settings.n_generated, p=p)
-    points, lengths = generator.generate_batch(
-        settings.n_generated, rng, settings.temperature, requested
-    )
+        requested = rng.choice(len(FAMILIES), size=n, p=p)
+    points, lengths = generator.generate_batch(n, rng, temperature, requested)
     return requested, points, lengths
 
 
@@ -152,26 +151,27 @@ def evaluate_shapes_model(
     test: ShapeBatch,
     settings: EvaluateParams,
     family_weights: np.ndarray,
+    n: int,
     per_family: bool = True,
     reference: Recognition | None = None,
 ) -> dict:
     """Every metric of a shapes model against the test split, both through the recogniser.
 
-    n_generated shapes at the temperature: an unconditional model draws them by itself; a
+    n shapes at the temperature: an unconditional model draws them by itself; a
     conditional one is asked for families drawn with the dataset's weights, and then for
-    n_generated shapes of each family in turn (`requested.<family>`, with
-    conditional_accuracy; skipped with per_family False, for the learning curve).
-    `*_floor`: the same figures for n_generated shapes drawn by the dataset's own process,
-    a perfect sampler: the test split and the sample size alone put them above 0.
-    heldout_nll is per test shape, teacher-forced. `reference`: the test split already
-    recognised (test_recognition), when several models are evaluated against it.
+    n shapes of each family in turn (`requested.<family>`, with conditional_accuracy;
+    skipped with per_family False, for the learning curve). `*_floor`: the same figures
+    for n shapes drawn by the dataset's own process, a perfect sampler: the test split
+    and the sample size alone put them above 0. heldout_nll is per shape of `test`,
+    teacher-forced. `reference`: the shapes the family figures compare with, recognised
+    (test_recognition; by default `test`'s).
     """
     rng = np.random.default_rng(settings.seed)
-    tolerance, temperature, n = settings.fit_tolerance, settings.temperature, settings.n_generated
+    tolerance, temperature = settings.fit_tolerance, settings.temperature
     if reference is None:
         reference = test_recognition(test, settings)
     conditional = generator.network.conditional
-    requested, points, lengths = draw_generated(generator, settings, family_weights, rng)
+    requested, points, lengths = draw_generated(generator, n, temperature, family_weights, rng)
     generated = recognise(points, lengths, tolerance)
     metrics = {
         "heldout_nll": generator.heldout_nll(test.points, test.lengths, test.families),

@@ -171,24 +171,3 @@ def sample_mixture(
     # No representable mass inside [0, 1]: the component sits at the nearer edge.
     drawn = np.where(high - low > 0, drawn, centre)
     return np.clip(np.where(mirrored, 1.0 - drawn, drawn), 0.0, 1.0)
-
-
-def kmeans_centres(values: np.ndarray, k: int, iterations: int = 50) -> np.ndarray:
-    """k centres of 1-D values by Lloyd's algorithm, sorted.
-
-    Started at evenly spaced quantiles of the *distinct* values (to 1e-9): where the values
-    hold a few exact values (the sides codes of the shapes' turns, one of them shared by
-    both rectangle families and most of the mass), every one of them gets a centre, and
-    components started there are sharpened by training instead of having to find them.
-    Quantiles of all values would put most centres on the heaviest value. For continuous
-    values the start is the usual equal-mass one.
-    """
-    values = np.sort(np.asarray(values, dtype=np.float64))
-    distinct = np.unique(np.round(values, 9))
-    centres = np.quantile(distinct, (np.arange(k) + 0.5) / k, method="nearest")
-    for _ in range(iterations):
-        nearest = np.searchsorted((centres[1:] + centres[:-1]) / 2, values)
-        sums = np.bincount(nearest, weights=values, minlength=k)
-        counts = np.bincount(nearest, minlength=k)
-        centres = np.sort(np.where(counts > 0, sums / np.maximum(counts, 1), centres))
-    return centres

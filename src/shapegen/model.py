@@ -6,16 +6,13 @@ TensorFlow through shapegen.network, which reads these same layers.
 """
 
 import dataclasses
-import math
 from pathlib import Path
 
 import keras
-import numpy as np
 
 from shapegen import categorical
 from shapegen.geometry import N_STEPS as N_CORNER_STEPS
 from shapegen.mixture import N_PARAMS_PER_COMPONENT, MixtureSpec, negative_log_likelihood
-from shapegen.turtle import FIRST_TURN_MOVE, N_INPUTS, N_STEPS, moves_nll
 
 LOSS = "mae"
 N_FEATURES = 2
@@ -87,20 +84,10 @@ class StepDense(keras.layers.Layer):
     per step remove that coupling.
     """
 
-    def __init__(
-        self,
-        units: int,
-        kernel_initializer="glorot_uniform",
-        input_free: tuple[int, int, int] | None = None,
-        **kwargs,
-    ):
+    def __init__(self, units: int, kernel_initializer="glorot_uniform", **kwargs):
         super().__init__(**kwargs)
         self.units = units
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        # (from_step, start, stop): outputs start:stop neither read the input nor train from
-        # that step on: they keep their initial bias, a fixed set of values (the turtle's
-        # turn codes: k-means centres of the training moves).
-        self.input_free = None if input_free is None else tuple(input_free)
 
     def build(self, input_shape):
         steps, features = input_shape[1], input_shape[2]
@@ -110,34 +97,19 @@ class StepDense(keras.layers.Layer):
             name="kernel",
         )
         self.bias = self.add_weight(shape=(steps, self.units), initializer="zeros", name="bias")
-        self.kernel_mask = None
-        if self.input_free is not None:
-            from_step, start, stop = self.input_free
-            mask = np.ones((steps, features, self.units), dtype="float32")
-            mask[from_step:, :, start:stop] = 0.0
-            self.kernel_mask = keras.ops.convert_to_tensor(mask)
 
     def call(self, inputs):
-        if self.kernel_mask is None:
-            return keras.ops.einsum("btf,tfu->btu", inputs, self.kernel) + self.bias
-        kernel = self.kernel * self.kernel_mask
-        # The fixed outputs keep their initial bias: no gradient reaches it.
-        bias_mask = self.kernel_mask[:, 0, :]
-        bias = bias_mask * self.bias + (1.0 - bias_mask) * keras.ops.stop_gradient(self.bias)
-        return keras.ops.einsum("btf,tfu->btu", inputs, kernel) + bias
+        return keras.ops.einsum("btf,tfu->btu", inputs, self.kernel) + self.bias
 
     def compute_output_shape(self, input_shape):
         return (*input_shape[:2], self.units)
 
     def get_config(self) -> dict:
-        config = {
+        return {
             **super().get_config(),
             "units": self.units,
             "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
         }
-        if self.input_free is not None:  # absent otherwise: older files keep their bytes
-            config["input_free"] = list(self.input_free)
-        return config
 
 
 @keras.saving.register_keras_serializable(package="shapegen")
@@ -184,108 +156,6 @@ class MixtureNLL(keras.losses.Loss):
 
     def get_config(self) -> dict:
         return {**super().get_config(), **dataclasses.asdict(self.spec)}
-
-
-@keras.saving.register_keras_serializable(package="shapegen")
-class TurtleNLL(MixtureNLL):
-    """Negative log-likelihood of a shape's moves and of its end (shapegen.turtle).
-
-    shapegen.turtle.moves_nll with keras.ops; each mixture is 1-D, with the head's
-    MixtureSpec. `conditional` says what the model was
-    trained on (the family given or not) and is read back with the file.
-    """
-
-    def __init__(
-        self,
-        n_components: int,
-        support: str,
-        scale_floor: float,
-        scale_ceiling: float,
-        conditional: bool,
-        **kwargs,
-    ):
-        super().__init__(n_components, support, scale_floor, scale_ceiling, **kwargs)
-        self.conditional = conditional
-
-    def call(self, y_true, y_pred):
-        return moves_nll(y_true, y_pred, self.spec, keras.ops)
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "conditional": self.conditional}
-
-
-def build_turtle_model(
-    units: int,
-    learning_rate: float,
-    seed: int,
-    framing: str,
-    mixture: dict,
-    conditional: bool,
-    initial_scale: float,
-    initial_means: np.ndarray,
-    learning_rate_decay_to: float = 1.0,
-    n_updates: int = 1,
-    hidden_units: int = 0,
-) -> keras.Model:
-    """The shapes' model: an LSTM over turtle moves, each move's two coordinates in turn.
-
-    The first coordinate's head reads the LSTM's output and the step's inputs; the
-    second's also reads the first coordinate (teacher-forced in training, drawn when
-    generating): a move is drawn as p(first) p(second | first), so the first point of
-    three families, or a side's heading and length, keep their dependence. Each head is
-    a 1-D mixture per step, weights zero at the start, its means at `initial_means`
-    (steps, 2, K: k-means centres of the training moves) and its scales `initial_scale`.
-    From the first turn on (sequence framing), the turn's means stay at their k-means
-    centres: a fixed codebook of turns that neither reads the input nor trains.
-
-    hidden_units > 0: each head also reads a ReLU layer of that many units over its
-    features (shared by the steps): the edges of a move's range (a polygon's first side
-    keeps its centre inside [r, 1 - r]) are sharp functions of the earlier moves, which
-    a linear read-out of the LSTM draws only roughly (issue 11: invalid shapes 9% -> 5%).
-    """
-    k = mixture["n_components"]
-    steps = 1 if framing == "point" else N_STEPS
-    moves = keras.Input(shape=(steps, N_INPUTS + 1), name="moves")
-    inputs = TakeColumns(0, N_INPUTS, name="inputs")(moves)
-    first = TakeColumns(N_INPUTS, N_INPUTS + 1, name="first_coordinate")(moves)
-    lstm = _seeded_lstm(units, seed, return_sequences=True)(inputs)
-    first_head = StepDense(
-        1 + 3 * k,
-        name="first_head",
-        kernel_initializer="zeros",
-        input_free=None if framing == "point" else (FIRST_TURN_MOVE, 1 + k, 1 + 2 * k),
-    )
-    second_head = StepDense(3 * k, name="second_head", kernel_initializer="zeros")
-    features = {
-        "first": keras.layers.Concatenate(name="trunk_and_input")([lstm, inputs]),
-        "second": keras.layers.Concatenate(name="trunk_input_and_first")([lstm, inputs, first]),
-    }
-    if hidden_units:
-        for offset, name in enumerate(features):
-            hidden = keras.layers.Dense(
-                hidden_units,
-                activation="relu",
-                name=f"{name}_hidden",
-                kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 2 + offset),
-            )(features[name])
-            features[name] = keras.layers.Concatenate(name=f"{name}_features")(
-                [features[name], hidden]
-            )
-    first_outputs = first_head(features["first"])
-    second_outputs = second_head(features["second"])
-    outputs = keras.layers.Concatenate(name="head")([first_outputs, second_outputs])
-    model = keras.Model(moves, outputs, name=f"{framing}_lstm_turtle_head")
-    log_scale = math.log(initial_scale)
-    for head, coordinate, offset in ((first_head, 0, 1), (second_head, 1, 0)):
-        bias = np.zeros((steps, head.units), dtype="float32")
-        bias[:, offset + k : offset + 2 * k] = initial_means[:, coordinate]
-        bias[:, offset + 2 * k : offset + 3 * k] = log_scale
-        head.bias.assign(bias)
-    model.compile(
-        loss=TurtleNLL(**mixture, conditional=conditional),
-        optimizer=_adam(learning_rate, learning_rate_decay_to, n_updates),
-    )
-    return model
 
 
 @keras.saving.register_keras_serializable(package="shapegen")

@@ -21,7 +21,6 @@ from shapegen.files import atomic_path
 from shapegen.geometry import N_STEPS as N_CORNER_STEPS
 from shapegen.mixture import N_PARAMS_PER_COMPONENT, MixtureSpec
 from shapegen.network import Network
-from shapegen.turtle import N_INPUTS, N_STEPS
 
 # A .keras file is a zip archive. Keras stamps it with the save time (metadata.json's
 # date_saved, the weights member's zip date) and marks objects shared between layers with
@@ -36,27 +35,6 @@ WEIGHTS_MEMBER = "model.weights.h5"
 SHARED_ID_KEY = "shared_object_id"
 # What a file must say of its layers to be one of shapegen.model's networks.
 MIXTURE_LOSS = "shapegen>MixtureNLL"
-TURTLE_LOSS = "shapegen>TurtleNLL"
-TURTLE_LAYERS = [
-    ("InputLayer", "moves"),
-    ("TakeColumns", "inputs"),
-    ("LSTM", "lstm"),
-    ("TakeColumns", "first_coordinate"),
-    ("Concatenate", "trunk_and_input"),
-    ("Concatenate", "trunk_input_and_first"),
-    ("StepDense", "first_head"),
-    ("StepDense", "second_head"),
-    ("Concatenate", "head"),
-]
-# With model.turtle.hidden_units: each head's ReLU layer, beside its features.
-TURTLE_HIDDEN_LAYERS = [
-    *TURTLE_LAYERS[:6],
-    ("Dense", "first_hidden"),
-    ("Dense", "second_hidden"),
-    ("Concatenate", "first_features"),
-    ("Concatenate", "second_features"),
-    *TURTLE_LAYERS[6:],
-]
 CATEGORICAL_LOSS = "shapegen>CategoricalNLL"
 CATEGORICAL_LAYERS = [
     ("InputLayer", "moves"),
@@ -159,8 +137,6 @@ def _network(config: dict, file: h5py.File) -> Network:
     layers = {layer["config"]["name"]: layer for layer in config["config"]["layers"]}
     found = [(layer["class_name"], name) for name, layer in layers.items()]
     loss = config.get("compile_config", {}).get("loss")
-    if isinstance(loss, dict) and loss.get("registered_name") == TURTLE_LOSS:
-        return _turtle_network(layers, found, loss, file)
     if isinstance(loss, dict) and loss.get("registered_name") == CATEGORICAL_LOSS:
         return _categorical_network(layers, found, loss, file)
     if [name for _, name in found[:2]] != ["points", "lstm"] or "head" not in layers:
@@ -194,43 +170,6 @@ def _network(config: dict, file: h5py.File) -> Network:
     return network
 
 
-def _turtle_network(layers: dict, found: list, loss: dict, file: h5py.File) -> Network:
-    steps, features = layers["moves"]["config"]["batch_shape"][1:] if "moves" in layers else (0, 0)
-    lstm = layers.get("lstm", {}).get("config", {})
-    hidden = found == TURTLE_HIDDEN_LAYERS
-    hidden_ok = not hidden or all(
-        layers[name]["config"].get("activation") == "relu"
-        and layers[name]["config"].get("use_bias")
-        for name in ("first_hidden", "second_hidden")
-    )
-    if (
-        found not in (TURTLE_LAYERS, TURTLE_HIDDEN_LAYERS)
-        or not hidden_ok
-        or features != N_INPUTS + 1
-        or steps not in (1, N_STEPS)
-        or not _lstm_ok(lstm)
-    ):
-        raise NotShapegenModel(f"layers {found}, input steps {steps}, lstm {_settings(lstm)}")
-    network = Network(
-        framing="point" if steps == 1 else "sequence",
-        head="turtle",
-        lstm_kernel=_array(file, "layers/lstm/cell/vars/0"),
-        lstm_recurrent_kernel=_array(file, "layers/lstm/cell/vars/1"),
-        lstm_bias=_array(file, "layers/lstm/cell/vars/2"),
-        head_kernel=_array(file, "layers/step_dense/vars/0"),
-        head_bias=_array(file, "layers/step_dense/vars/1"),
-        mixture=_mixture_spec(loss),
-        train_updates=int(file["optimizer/vars/0"][()]),
-        second_head_kernel=_array(file, "layers/step_dense_1/vars/0"),
-        second_head_bias=_array(file, "layers/step_dense_1/vars/1"),
-        conditional=bool(loss["config"]["conditional"]),
-        first_hidden=_dense(file, "dense") if hidden else None,
-        second_hidden=_dense(file, "dense_1") if hidden else None,
-    )
-    _check_shapes(network)
-    return network
-
-
 def _categorical_network(layers: dict, found: list, loss: dict, file: h5py.File) -> Network:
     steps, features = layers["moves"]["config"]["batch_shape"][1:] if "moves" in layers else (0, 0)
     lstm = layers.get("lstm", {}).get("config", {})
@@ -256,17 +195,19 @@ def _categorical_network(layers: dict, found: list, loss: dict, file: h5py.File)
         raise NotShapegenModel(f"layers {found}, input steps {steps}, lstm {_settings(lstm)}")
     # Keras names the Dense layers' weights dense, dense_1 ... in the model's layer order.
     dense = [name for kind, name in found if kind == "Dense"]
+    # float32, as Keras trained them: shapegen.network computes this head in float32.
     weights = {
-        name: _dense(file, "dense" if i == 0 else f"dense_{i}") for i, name in enumerate(dense)
+        name: tuple(np.float32(w) for w in _dense(file, "dense" if i == 0 else f"dense_{i}"))
+        for i, name in enumerate(dense)
     }
     first_kernel, first_bias = weights["first_head"]
     second_kernel, second_bias = weights["second_head"]
     network = Network(
         framing="point" if steps == 1 else "sequence",
         head="categorical",
-        lstm_kernel=_array(file, "layers/lstm/cell/vars/0"),
-        lstm_recurrent_kernel=_array(file, "layers/lstm/cell/vars/1"),
-        lstm_bias=_array(file, "layers/lstm/cell/vars/2"),
+        lstm_kernel=np.float32(_array(file, "layers/lstm/cell/vars/0")),
+        lstm_recurrent_kernel=np.float32(_array(file, "layers/lstm/cell/vars/1")),
+        lstm_bias=np.float32(_array(file, "layers/lstm/cell/vars/2")),
         head_kernel=first_kernel[None],
         head_bias=first_bias[None],
         mixture=None,
@@ -275,7 +216,7 @@ def _categorical_network(layers: dict, found: list, loss: dict, file: h5py.File)
         second_head_bias=second_bias[None],
         conditional=bool(loss["config"]["conditional"]),
         embeddings=tuple(
-            _array(file, f"layers/{name}/vars/0")
+            np.float32(_array(file, f"layers/{name}/vars/0"))
             for name in ("column_embedding", "column_embedding_1", "column_embedding_2")
         ),
         bins=int(loss["config"]["bins"]),
@@ -333,7 +274,7 @@ def _lstm_ok(lstm: dict) -> bool:
 
 
 def _mixture_spec(loss: dict) -> MixtureSpec:
-    """The head's MixtureSpec from its loss's saved config (MixtureNLL and TurtleNLL)."""
+    """The head's MixtureSpec from its loss's saved config (MixtureNLL)."""
     fields = (field.name for field in dataclasses.fields(MixtureSpec))
     return MixtureSpec(**{name: loss["config"][name] for name in fields})
 
@@ -349,37 +290,18 @@ def _array(file: h5py.File, name: str) -> np.ndarray:
 def _check_shapes(network: Network) -> None:
     units = network.units
     steps = network.head_kernel.shape[0]
-    n_inputs = N_INPUTS if network.head == "turtle" else 2
-    features = units + (n_inputs if network.head != "point" else 0)
+    features = units + (2 if network.head == "mixture" else 0)
     if network.head == "point":
         outputs = 2
-    elif network.head == "mixture":
-        outputs = N_PARAMS_PER_COMPONENT * network.mixture.n_components
     else:
-        outputs = 1 + 3 * network.mixture.n_components
+        outputs = N_PARAMS_PER_COMPONENT * network.mixture.n_components
     shapes = {
-        "lstm kernel": (network.lstm_kernel.shape, (n_inputs, 4 * units)),
+        "lstm kernel": (network.lstm_kernel.shape, (2, 4 * units)),
         "lstm recurrent kernel": (network.lstm_recurrent_kernel.shape, (units, 4 * units)),
         "lstm bias": (network.lstm_bias.shape, (4 * units,)),
         "head kernel": (network.head_kernel.shape, (steps, features, outputs)),
         "head bias": (network.head_bias.shape, (steps, outputs)),
     }
-    if network.head == "turtle":
-        second = 3 * network.mixture.n_components
-        hidden = network.hidden_units
-        shapes["head kernel"] = (network.head_kernel.shape, (steps, features + hidden, outputs))
-        shapes["second head kernel"] = (
-            network.second_head_kernel.shape,
-            (steps, features + 1 + hidden, second),
-        )
-        shapes["second head bias"] = (network.second_head_bias.shape, (steps, second))
-        if hidden:
-            for name, layer, inputs in (
-                ("first hidden", network.first_hidden, features),
-                ("second hidden", network.second_hidden, features + 1),
-            ):
-                shapes[f"{name} kernel"] = (layer[0].shape, (inputs, hidden))
-                shapes[f"{name} bias"] = (layer[1].shape, (hidden,))
     for name, (found, expected) in shapes.items():
         if found != expected:
             raise NotShapegenModel(f"{name} of shape {found}; expected {expected}")

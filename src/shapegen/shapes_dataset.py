@@ -11,6 +11,7 @@ same bytes. Reading checks every shape
 against its parameters: a file that reads is a file of family members.
 """
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import h5py
@@ -77,8 +78,9 @@ def write_shapes(
                 )
 
 
-def read_shapes(path: str | Path) -> dict[str, ShapeBatch]:
-    """Read and check both splits; InputError naming the file and the problem."""
+def read_shapes(path: str | Path, splits: Sequence[str] = SPLITS) -> dict[str, ShapeBatch]:
+    """Read and check the splits (both by default); InputError naming the file and the
+    problem."""
     path = Path(path)
 
     def read(file: h5py.File) -> dict[str, ShapeBatch]:
@@ -88,7 +90,7 @@ def read_shapes(path: str | Path) -> dict[str, ShapeBatch]:
                 raise InputError(
                     f"{path}: {name} attribute is {found!r}; expected {','.join(expected)}"
                 )
-        return {split: _read_split(path, file, split) for split in SPLITS}
+        return {split: _read_split(path, file, split) for split in splits}
 
     return read_versioned(path, "shapes", FORMAT_VERSION, read)
 

@@ -22,9 +22,7 @@ from shapegen.config import ShapesParams, VariantParams, updates_per_pass
 from shapegen.errors import InputError
 from shapegen.families import ShapeBatch, family_weight_array, importance_weights
 from shapegen.geometry import FRAMINGS
-from shapegen.mixture import kmeans_centres
-from shapegen.model import build_categorical_model, build_model, build_turtle_model
-from shapegen.turtle import TARGET_COLUMNS, frame_shapes
+from shapegen.model import build_categorical_model, build_model
 
 Snapshot = tuple[list[np.ndarray], list[np.ndarray]]
 PROGRESS_BAR_WIDTH = 30
@@ -48,9 +46,7 @@ def train_variant(
 ) -> tuple[keras.Model, TrainingResult]:
     """Build a variant's model and train it on its data (rectangles or shapes) as its
     params say; shape_weights (n,): each shape's weight in a categorical head's loss."""
-    if params.model.head == "turtle":
-        model, inputs, targets = _turtle_model(params, data)
-    elif params.model.head == "categorical":
+    if params.model.head == "categorical":
         model, inputs, targets = _categorical_model(params, data, shape_weights)
     else:
         model, inputs, targets = _corner_model(params, data)
@@ -98,32 +94,6 @@ def _corner_model(params: VariantParams, rectangles: np.ndarray):
     return model, inputs, targets
 
 
-def _turtle_model(params: VariantParams, shapes: ShapeBatch):
-    conditional = params.model.turtle.conditional
-    inputs, targets = frame_shapes(
-        shapes.points, shapes.lengths, shapes.families if conditional else None
-    )
-    k = params.model.mixture.n_components
-    means = initial_move_means(
-        targets if params.model.framing == "sequence" else targets.reshape(-1, 1, TARGET_COLUMNS), k
-    )
-    inputs, targets = _batches(params, inputs, targets)
-    model = build_turtle_model(
-        params.model.units,
-        params.train.learning_rate,
-        params.model.seed,
-        framing=params.model.framing,
-        mixture=dataclasses.asdict(params.model.mixture),
-        conditional=conditional,
-        initial_scale=params.model.turtle.initial_scale,
-        initial_means=means,
-        learning_rate_decay_to=params.train.learning_rate_decay_to,
-        n_updates=len(inputs) * params.train.passes,
-        hidden_units=params.model.turtle.hidden_units,
-    )
-    return model, inputs.astype(np.float32), targets.astype(np.float32)
-
-
 def _categorical_model(params: VariantParams, shapes: ShapeBatch, shape_weights: np.ndarray | None):
     head = params.model.categorical
     inputs, targets = categorical.frame_shapes(
@@ -151,34 +121,30 @@ def _categorical_model(params: VariantParams, shapes: ShapeBatch, shape_weights:
 
 
 def _batches(params: VariantParams, inputs: np.ndarray, targets: np.ndarray):
-    """Framed shapes (n, steps, ...) as one batch per update (updates, per update, ...);
-    in the point framing each step is a sequence of its own, an update's shapes together."""
+    """Framed shapes (n, steps, ...) as one batch per update (updates, per update, ...).
+
+    In the point framing every scored step is a sample of its own (a sequence of one
+    step): the steps after each shape's end, a third of them, are dropped, and each update
+    takes the next equal share of the rest in stored order (about shapes_per_update
+    shapes' worth; the last update padded with steps that score nothing).
+    """
     n_updates = updates_per_pass(params, len(inputs))
     if params.model.framing == "point":
+        scored = targets[:, :, 2] > 0
+        inputs, targets = inputs[scored], targets[scored]
+        per_update = -(-len(inputs) // n_updates)
+        padding = n_updates * per_update - len(inputs)
+        inputs = np.concatenate([inputs, np.zeros((padding, inputs.shape[-1]))])
+        targets = np.concatenate([targets, np.zeros((padding, targets.shape[-1]))])
         return (
-            inputs.reshape(n_updates, -1, 1, inputs.shape[-1]),
-            targets.reshape(n_updates, -1, 1, targets.shape[-1]),
+            inputs.reshape(n_updates, per_update, 1, inputs.shape[-1]),
+            targets.reshape(n_updates, per_update, 1, targets.shape[-1]),
         )
     per_update = params.train.shapes_per_update
     return (
         inputs.reshape(n_updates, per_update, *inputs.shape[1:]),
         targets.reshape(n_updates, per_update, *targets.shape[1:]),
     )
-
-
-def initial_move_means(targets: np.ndarray, k: int) -> np.ndarray:
-    """(steps, 2, k): k-means centres of each step's moves (targets (n, steps, 5)).
-
-    A step with no moves (the last, which only ends shapes) gets evenly spaced centres.
-    """
-    steps = targets.shape[1]
-    means = np.tile((np.arange(k) + 0.5) / k, (steps, 2, 1))
-    for step in range(steps):
-        drawn = targets[:, step, 2] > 0
-        if drawn.any():
-            for coordinate in range(2):
-                means[step, coordinate] = kmeans_centres(targets[drawn, step, coordinate], k)
-    return means
 
 
 def chunk_bounds(n_updates: int, checkpoints: Sequence[int], chunk_size: int) -> list[int]:

@@ -179,7 +179,7 @@ CASES = {
         MAKE_DATASET,
         params_change("variants", "book", "model", "head", value="gmm"),
         r"variants\.book\.model\.head is the string 'gmm'; "
-        r"expected one of point, mixture, turtle, categorical$",
+        r"expected one of point, mixture, categorical$",
     ),
     "mixture section without a mixture head": (
         MAKE_DATASET,

@@ -75,7 +75,7 @@ CHECKED = {
     "unknown head": (
         params_change("variants", "mixture", "model", "head", value="gmm"),
         r"mixture\.model\.head is the string 'gmm'; "
-        r"expected one of point, mixture, turtle, categorical$",
+        r"expected one of point, mixture, categorical$",
     ),
     "checkpoints out of order": (
         params_change("variants", "book", "train", "checkpoints", value=[300, 100]),

@@ -18,7 +18,7 @@ import pytest
 
 from shapegen import categorical
 from shapegen.dataset import read_dataset
-from shapegen.generate import load_generator
+from shapegen.loading import load_generator
 from shapegen.model import load_keras_model
 from shapegen.network import categorical_forward, forward
 from shapegen.shape_generator import ShapeGenerator
@@ -80,7 +80,7 @@ def test_the_numpy_network_equals_keras_for_every_variant_and_checkpoint(reprodu
                     ours.reshape(theirs.shape), theirs, rtol=1e-6, atol=1e-5, err_msg=str(path)
                 )
             continue
-        drawn = generator.generate_batch(len(test), np.random.default_rng(0), 1.0)
+        drawn = generator.generate_batch(len(test), np.random.default_rng(0), 1.0)[0]
         for shapes in (test, drawn):  # teacher-forced, and fed back
             inputs = shapes[:, :3].astype(np.float32)
             if generator.network.framing == "point":
