@@ -87,7 +87,8 @@ def frame_shapes(
     float32 (the precision the models compute in; every bin index is exact in it).
 
     families None frames them for an unconditional model. Steps after a shape's end are
-    zeros, and score nothing. weights (n,): each shape's weight in the loss (1 if None).
+    zeros, and score nothing. weights (n,): each shape's weight in the loss of its first
+    move, P0, which decides its family (1 if None); its later moves weigh 1.
     """
     lengths = np.asarray(lengths)
     n = len(lengths)
@@ -111,7 +112,9 @@ def frame_shapes(
     targets[:, :, 2] = scored
     targets[:, :MAX_POINTS, 3] = drawn
     if weights is not None:
-        targets[:, :, 2:4] *= np.asarray(weights, dtype=np.float32)[:, None, None]
+        # The first move (P0) is where a shape's family is decided; the moves after it
+        # are learned from every shape at full weight.
+        targets[:, 0, 2:4] *= np.asarray(weights, dtype=np.float32)[:, None]
     inputs *= scored[:, :, None]
     targets *= scored[:, :, None]
     return inputs, targets
