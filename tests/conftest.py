@@ -29,6 +29,8 @@ def small_params_raw(default_params_raw) -> dict:
     raw["dataset"].update(n_train=300, n_test=200)
     raw["shapes"].update(n_train=300, n_test=200)
     raw["evaluate"]["n_generated"] = 500
+    # The learning curve's checkpoints scored like the final model: the last row equals it.
+    raw["evaluate"].update(shapes_n_generated=500, shapes_curve_n=500)
     raw["gallery"].update(train_grid_rows=2, train_grid_cols=3)
     for variant in raw["variants"].values():
         variant["train"].update(checkpoints=[100, 300], loss_window=50, loss_log_every=10)

@@ -140,16 +140,20 @@ def test_completions_keep_the_given_points_exactly(tmp_path):
             np.testing.assert_array_equal(shape[: len(prefix)], prefix)
 
 
-def test_weighted_shapes_weigh_their_moves_and_end_in_the_loss():
+def test_weighted_shapes_weigh_their_first_move_only_in_the_loss():
     unweighted = categorical.frame_shapes(SHAPES.points, SHAPES.lengths, None, 11)[1]
     weights = np.linspace(0.5, 2.0, len(SHAPES.lengths))
     weighted = categorical.frame_shapes(SHAPES.points, SHAPES.lengths, None, 11, weights)[1]
-    np.testing.assert_allclose(weighted[..., 2:], unweighted[..., 2:] * weights[:, None, None])
+    # P0, where the family is decided, is weighted; every later move and the end are not.
+    np.testing.assert_allclose(weighted[:, 0, 2:], unweighted[:, 0, 2:] * weights[:, None])
+    np.testing.assert_array_equal(weighted[:, 1:], unweighted[:, 1:])
     np.testing.assert_array_equal(weighted[..., :2], unweighted[..., :2])
     outputs = np.random.default_rng(1).normal(size=(*unweighted.shape[:2], 2 * 11 + 1))
+    first_move = categorical.shapes_nll(unweighted[:, :1], outputs[:, :1], 11)
     np.testing.assert_allclose(
         categorical.shapes_nll(weighted, outputs, 11),
-        categorical.shapes_nll(unweighted, outputs, 11) * weights,
+        categorical.shapes_nll(unweighted, outputs, 11) + (weights - 1) * first_move,
+        rtol=1e-6,
     )
 
 

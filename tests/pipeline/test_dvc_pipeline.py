@@ -57,8 +57,9 @@ def test_repro_leaves_every_output(repo, small_params_raw):
                 assert isinstance(metrics[key], float), key
             conditional = params["model"]["categorical"]["conditional"]
             assert ("conditional_accuracy" in metrics) == conditional
-            # The last checkpoint is the final model, and its learning-curve row (taken
-            # from the final metrics, not computed again) says so.
+            # The last checkpoint is the final model: scored on as many shapes (here
+            # shapes_curve_n = shapes_n_generated, and the test split is smaller), its
+            # learning-curve row is the final metrics.
             last = params["train"]["checkpoints"][-1]
             assert last == metrics["train_updates"]
             models = repo / f"data/models/{variant}"
