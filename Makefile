@@ -29,7 +29,8 @@ test: venv
 bench: venv
 	$(BIN)/python benchmarks/speed.py
 
-# The mixture recipe for 24 seed pairs it was not tuned on (about 2 minutes).
+# The mixture recipe for 24 seed pairs it was not tuned on, then the shapes variants for
+# weight seeds 1-5 (ten trainings: most of the time).
 seeds: venv
 	$(BIN)/python benchmarks/seeds.py
 	$(BIN)/python benchmarks/shape_seeds.py

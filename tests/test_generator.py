@@ -154,3 +154,15 @@ def test_the_rectangles_and_the_shapes_generators_do_not_import_each_other():
             for alias in node.names
         }
         assert f"shapegen.{other}" not in imported, module
+
+
+def test_a_full_prefix_comes_back_exactly_as_given(kind):
+    generator, _, conditional = kind
+    # Points that binary fractions do not hold exactly (0.9, 0.1): kept as given, not
+    # rounded through the model's encoding.
+    full = np.column_stack(
+        [np.linspace(0.1, 0.9, generator.max_given), np.full(generator.max_given, 0.1)]
+    )
+    full[0] = 0.0
+    for shape in generator.complete(full, 3, family=family_of(conditional)):
+        np.testing.assert_array_equal(shape, full)

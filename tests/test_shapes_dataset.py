@@ -132,3 +132,34 @@ def test_a_broken_file_is_one_clear_error(tmp_path, case):
 def test_a_missing_file_says_how_to_build_it(tmp_path):
     with pytest.raises(InputError, match=r"shapes\.h5: file not found \(run `dvc repro`"):
         read_shapes(tmp_path / "shapes.h5")
+
+
+def test_the_default_dataset_fits_its_budget_and_feeds_one_pass_of_fresh_shapes(
+    default_params_raw, tmp_path
+):
+    from shapegen.config import parse_params, updates_per_pass
+    from shapegen.families import family_weight_array
+
+    params = parse_params(default_params_raw)
+    shapes = params.shapes
+    weights = {
+        "train": family_weight_array(shapes.train_family_weights),
+        "test": family_weight_array(shapes.family_weights),
+    }
+    path = tmp_path / "shapes.h5"
+    write_shapes(
+        path, make_shapes(shapes.seed, shapes.n_train, shapes.n_test, weights), shapes.seed, weights
+    )
+    assert path.stat().st_size <= 200e6  # the budget for data/shapes.h5
+    read = read_shapes(path)  # every row checked to be a member of its family, in range
+    for split, n in (("train", shapes.n_train), ("test", shapes.n_test)):
+        assert len(read[split]) == n
+        share = np.bincount(read[split].families, minlength=3) / n
+        np.testing.assert_allclose(share, weights[split] / weights[split].sum(), atol=0.005)
+    # Every shapes variant sees each training shape once: nothing to overfit.
+    for variant in params.variants.values():
+        if variant.data == "shapes":
+            assert variant.train.passes == 1
+            updates = updates_per_pass(variant, shapes.n_train)
+            assert updates * variant.train.shapes_per_update == shapes.n_train
+            assert variant.train.checkpoints[-1] == updates

@@ -91,7 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="X,Y",
-        help="a first point to keep, in order (repeatable); default: start from 0,0",
+        help=(
+            "a first point to keep, in order (repeatable); default: none (a rectangles model "
+            "starts at 0,0, a shapes model draws its first point too)"
+        ),
     )
     sample.add_argument(
         "--family",

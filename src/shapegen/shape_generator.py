@@ -29,7 +29,7 @@ class ShapeGenerator(Generator):
 
     data = "shapes"
     max_points = MAX_POINTS
-    max_given = MAX_POINTS - 1
+    max_given = MAX_POINTS  # all of them: the shape is then complete
     draws = "every family"
 
     def complete_batch(

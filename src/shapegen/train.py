@@ -130,16 +130,15 @@ def _batches(params: VariantParams, inputs: np.ndarray, targets: np.ndarray):
     """
     n_updates = updates_per_pass(params, len(inputs))
     if params.model.framing == "point":
-        scored = targets[:, :, 2] > 0
-        inputs, targets = inputs[scored], targets[scored]
-        per_update = -(-len(inputs) // n_updates)
-        padding = n_updates * per_update - len(inputs)
-        inputs = np.concatenate([inputs, np.zeros((padding, inputs.shape[-1]))])
-        targets = np.concatenate([targets, np.zeros((padding, targets.shape[-1]))])
-        return (
-            inputs.reshape(n_updates, per_update, 1, inputs.shape[-1]),
-            targets.reshape(n_updates, per_update, 1, targets.shape[-1]),
-        )
+        rows = np.flatnonzero(targets[:, :, 2].ravel() > 0)
+        per_update = -(-len(rows) // n_updates)
+        packed = []
+        for array in (inputs, targets):
+            # One copy of the scored rows into zeros (the last update's padding).
+            out = np.zeros((n_updates * per_update, array.shape[-1]), dtype=array.dtype)
+            np.take(array.reshape(-1, array.shape[-1]), rows, axis=0, out=out[: len(rows)])
+            packed.append(out.reshape(n_updates, per_update, 1, array.shape[-1]))
+        return tuple(packed)
     per_update = params.train.shapes_per_update
     return (
         inputs.reshape(n_updates, per_update, *inputs.shape[1:]),
