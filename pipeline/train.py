@@ -16,7 +16,7 @@ def main() -> None:
     params = variant_params(all_params, variant)
     if params.data == "shapes":
         data, path, expected = (
-            read_shapes(paths.SHAPES_FILE)["train"],
+            read_shapes(paths.SHAPES_FILE, splits=("train",))["train"],
             paths.SHAPES_FILE,
             all_params.shapes.n_train,
         )

@@ -1,7 +1,7 @@
 import keras
 import numpy as np
 
-from shapegen.model import build_model
+from shapegen.model import MemorylessLSTM, build_model
 
 from .models import small_mixture_model
 
@@ -49,3 +49,21 @@ def test_a_mixture_model_is_causal_and_sees_the_current_point():
     np.testing.assert_array_equal(a[:, :2], b[:, :2])
     assert not np.allclose(a[:, 2], b[:, 2])
     assert model.get_layer("lstm").units == 6
+
+
+def test_the_memoryless_lstm_is_keras_lstm_from_the_zero_state():
+    inputs = np.random.default_rng(0).normal(size=(50, 1, 7)).astype(np.float32)
+    ours = MemorylessLSTM(5, seed=3)
+    theirs = keras.layers.LSTM(5, return_sequences=True)
+    ours(inputs), theirs(inputs)
+    # The same kernel and bias; the LSTM's recurrent kernel random: it must not matter.
+    recurrent = np.random.default_rng(1).normal(size=(5, 20)).astype(np.float32)
+    theirs.set_weights([ours.kernel.numpy(), recurrent, ours.bias.numpy()])
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(ours(inputs)),
+        keras.ops.convert_to_numpy(theirs(inputs)),
+        rtol=0,
+        atol=1e-6,
+    )
+    # Initialised as keras.layers.LSTM is: the forget gate's bias 1, the rest 0.
+    np.testing.assert_array_equal(ours.bias.numpy(), np.repeat([0.0, 1.0, 0.0, 0.0], 5))

@@ -196,6 +196,47 @@ class ColumnEmbedding(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="shapegen")
+class MemorylessLSTM(keras.layers.Layer):
+    """Keras' LSTM over sequences of one step, each from the zero state (the point
+    framing): the same outputs, without the recurrent kernel and forget gate that a zero
+    state makes dead weight (a quarter of the categorical point model's arithmetic).
+
+    Its kernel and bias are laid out and initialised as keras.layers.LSTM's (gates i, f,
+    c, o; the forget gate's bias 1, unused), so shapegen.network's LSTM cell reads them.
+    """
+
+    def __init__(self, units: int, seed: int, **kwargs):
+        super().__init__(**kwargs)
+        self.units, self.seed = units, seed
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(
+            shape=(input_shape[-1], 4 * self.units),
+            initializer=keras.initializers.GlorotUniform(seed=self.seed),
+            name="kernel",
+        )
+        self.bias = self.add_weight(
+            shape=(4 * self.units,),
+            initializer=keras.initializers.Constant(
+                [0.0] * self.units + [1.0] * self.units + [0.0] * 2 * self.units
+            ),
+            name="bias",
+        )
+
+    def call(self, inputs):
+        z = keras.ops.matmul(inputs, self.kernel) + self.bias
+        gate_in, _, candidate, gate_out = keras.ops.split(z, 4, axis=-1)
+        cell = keras.ops.sigmoid(gate_in) * keras.ops.tanh(candidate)
+        return keras.ops.sigmoid(gate_out) * keras.ops.tanh(cell)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.units)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "units": self.units, "seed": self.seed}
+
+
+@keras.saving.register_keras_serializable(package="shapegen")
 class CategoricalNLL(keras.losses.Loss):
     """Negative log-likelihood of a shape's binned moves and of its end
     (shapegen.categorical.shapes_nll with keras.ops). `bins` and `conditional` (the
@@ -246,7 +287,10 @@ def build_categorical_model(
         for column, name in enumerate(("previous_first", "previous_second"))
     ]
     trunk_inputs = keras.layers.Concatenate(name="trunk_inputs")([*embedded, inputs])
-    lstm = _seeded_lstm(units, seed, return_sequences=True)(trunk_inputs)
+    if framing == "point":
+        lstm = MemorylessLSTM(units, seed, name="lstm")(trunk_inputs)
+    else:
+        lstm = _seeded_lstm(units, seed, return_sequences=True)(trunk_inputs)
     first_bin = ColumnEmbedding(
         categorical.FIRST_BIN_COLUMN, bins, embedding_units, seed + 5, name="given_first"
     )(moves)

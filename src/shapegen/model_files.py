@@ -42,7 +42,7 @@ CATEGORICAL_LAYERS = [
     ("ColumnEmbedding", "previous_second"),
     ("TakeColumns", "inputs"),
     ("Concatenate", "trunk_inputs"),
-    ("LSTM", "lstm"),
+    ("LSTM", "lstm"),  # MemorylessLSTM in the point framing
     ("ColumnEmbedding", "given_first"),
     ("Concatenate", "trunk_and_first"),
     ("Dense", "first_hidden"),
@@ -185,12 +185,18 @@ def _categorical_network(layers: dict, found: list, loss: dict, file: h5py.File)
         for name, activation in activations.items()
         if name in layers
     )
+    # The point framing's trunk is the memoryless LSTM (shapegen.model.MemorylessLSTM).
+    memoryless = steps == 1
+    expected = [
+        ("MemorylessLSTM", name) if memoryless and name == "lstm" else (kind, name)
+        for kind, name in CATEGORICAL_LAYERS
+    ]
     if (
-        found != CATEGORICAL_LAYERS
+        found != expected
         or not linear
         or features != categorical.N_INPUTS + 1
         or steps not in (1, categorical.N_STEPS)
-        or not _lstm_ok(lstm)
+        or not (memoryless or _lstm_ok(lstm))
     ):
         raise NotShapegenModel(f"layers {found}, input steps {steps}, lstm {_settings(lstm)}")
     # Keras names the Dense layers' weights dense, dense_1 ... in the model's layer order.
@@ -202,12 +208,14 @@ def _categorical_network(layers: dict, found: list, loss: dict, file: h5py.File)
     }
     first_kernel, first_bias = weights["first_head"]
     second_kernel, second_bias = weights["second_head"]
+    # Keras files a custom layer's weights under its class's name, an LSTM's under its cell.
+    lstm_group = "layers/memoryless_lstm/vars" if memoryless else "layers/lstm/cell/vars"
     network = Network(
         framing="point" if steps == 1 else "sequence",
         head="categorical",
-        lstm_kernel=np.float32(_array(file, "layers/lstm/cell/vars/0")),
-        lstm_recurrent_kernel=np.float32(_array(file, "layers/lstm/cell/vars/1")),
-        lstm_bias=np.float32(_array(file, "layers/lstm/cell/vars/2")),
+        lstm_kernel=np.float32(_array(file, f"{lstm_group}/0")),
+        lstm_recurrent_kernel=None if memoryless else np.float32(_array(file, f"{lstm_group}/1")),
+        lstm_bias=np.float32(_array(file, f"{lstm_group}/{1 if memoryless else 2}")),
         head_kernel=first_kernel[None],
         head_bias=first_bias[None],
         mixture=None,
@@ -236,7 +244,10 @@ def _check_categorical_shapes(network: Network) -> None:
         "previous second embedding": (network.embeddings[1].shape, (bins + 1, width)),
         "given first embedding": (network.embeddings[2].shape, (bins, width)),
         "lstm kernel": (network.lstm_kernel.shape, (trunk_inputs, 4 * units)),
-        "lstm recurrent kernel": (network.lstm_recurrent_kernel.shape, (units, 4 * units)),
+        "lstm recurrent kernel": (
+            None if network.lstm_recurrent_kernel is None else network.lstm_recurrent_kernel.shape,
+            None if network.framing == "point" else (units, 4 * units),
+        ),
         "lstm bias": (network.lstm_bias.shape, (4 * units,)),
         "first hidden kernel": (network.first_hidden[0].shape, (units, hidden)),
         "first hidden bias": (network.first_hidden[1].shape, (hidden,)),

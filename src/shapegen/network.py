@@ -28,7 +28,7 @@ class Network:
     framing: str
     head: str
     lstm_kernel: np.ndarray  # (inputs, 4 units): input, forget, cell, output gates
-    lstm_recurrent_kernel: np.ndarray  # (units, 4 units)
+    lstm_recurrent_kernel: np.ndarray | None  # (units, 4 units); None: memoryless (point)
     lstm_bias: np.ndarray  # (4 units,)
     head_kernel: np.ndarray  # (steps, units [+ 2], outputs); categorical: (1, hidden, bins + 1)
     head_bias: np.ndarray  # (steps, outputs)
@@ -50,7 +50,7 @@ class Network:
 
     @property
     def units(self) -> int:
-        return self.lstm_recurrent_kernel.shape[0]
+        return self.lstm_bias.shape[0] // 4
 
     @property
     def n_parameters(self) -> int:
@@ -104,7 +104,8 @@ def lstm_step(
     (n, features): the points (n, 2), or a categorical step's trunk inputs."""
     h, c = state
     z = points @ network.lstm_kernel
-    z += h @ network.lstm_recurrent_kernel
+    if network.lstm_recurrent_kernel is not None:  # None: every step starts from zero
+        z += h @ network.lstm_recurrent_kernel
     z += network.lstm_bias
     units = network.units
     gates = sigmoid(z)  # the candidate's quarter is not a gate, and is left unused
