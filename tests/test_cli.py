@@ -146,6 +146,11 @@ BAD = {
     "no command": ((), r"^error: shapegen: the following arguments are required: COMMAND"),
     "unknown command": (("draw",), r"^error: shapegen: argument COMMAND: invalid choice"),
     "info of nothing": (("info", "nothing"), r"^error: nothing: no such model file"),
+    "given away from the origin": (
+        ("sample", "tiny", "--given", "0.5,0.5"),
+        r"^error: --given: the first point is \(0\.5, 0\.5\); a rectangle of this model starts "
+        r"at the origin .* expected 0,0 first$",
+    ),
 }
 
 
@@ -161,3 +166,45 @@ def test_a_bad_argument_is_one_line_and_exit_status_2(project, case):
     assert len(lines) == 1, lines
     assert re.search(expected, lines[0]), lines[0]
     assert sorted(path for path in project.rglob("*")) == before
+
+
+def test_a_variants_folder_names_its_model(project):
+    by_folder = shapegen(project, "sample", "data/models/tiny", "-n", "3", "--seed", "1")
+    by_name = shapegen(project, "sample", "tiny", "-n", "3", "--seed", "1")
+    assert by_folder.returncode == 0, by_folder.stderr
+    assert json.loads(by_folder.stdout)["shapes"] == json.loads(by_name.stdout)["shapes"]
+
+
+def test_a_variant_outside_a_project_folder_says_where_to_run(tmp_path):
+    result = shapegen(tmp_path, "sample", "mixture")
+    assert result.returncode == 2 and result.stdout == ""
+    assert re.fullmatch(
+        r"error: mixture: no data/models/ here to find a variant in; expected to run in the "
+        r"project's folder, or a \.keras file's path\n",
+        result.stderr,
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this platform")
+def test_an_output_that_cannot_be_written_is_one_line(project):
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [str(SHAPEGEN), "sample", "tiny", "-n", "5"],
+            cwd=project,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ["error: standard output: No space left on device"]
+
+
+def test_every_option_of_every_command_has_help():
+    from shapegen.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    for name, command in commands.items():
+        for action in command._actions:
+            assert action.help, (name, action.option_strings or action.dest)

@@ -166,3 +166,15 @@ def test_a_full_prefix_comes_back_exactly_as_given(kind):
     full[0] = 0.0
     for shape in generator.complete(full, 3, family=family_of(conditional)):
         np.testing.assert_array_equal(shape, full)
+
+
+def test_a_rectangle_starts_at_the_origin_and_a_shape_anywhere(kind):
+    generator, data, conditional = kind
+    family = family_of(conditional)
+    if data == "rectangles":
+        with pytest.raises(ValueError, match=r"^prefix: the first point is \(0\.5, 0\.5\); a rec"):
+            generator.complete([[0.5, 0.5]], 2, family=family)
+    else:
+        for shape in generator.complete([[0.5, 0.5]], 2, family=family):
+            if len(shape):
+                np.testing.assert_array_equal(shape[0], [0.5, 0.5])

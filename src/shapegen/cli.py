@@ -101,7 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help=f"for a conditional shapes model: the family to draw ({', '.join(FAMILIES)})",
     )
-    sample.add_argument("--format", choices=("json", "csv"), default="json")
+    sample.add_argument(
+        "--format",
+        choices=("json", "csv"),
+        default="json",
+        help="json: one document, a shape per line (default); csv: a row per point",
+    )
     sample.add_argument("--png", metavar="FILE", help="also draw the shapes as a grid to FILE")
     command(
         "info",
@@ -126,6 +131,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     except BrokenPipeError:
         # `shapegen sample ... | head`: the reader left; no traceback for that.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1) from None
+    except OSError as error:
+        # stdout cannot take the output (a full disk, /dev/full): one line, and no second
+        # failure when Python flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"error: standard output: {error.strerror or error}", file=sys.stderr)
         raise SystemExit(1) from None
 
 

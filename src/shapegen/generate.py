@@ -10,6 +10,7 @@ import dataclasses
 
 import numpy as np
 
+from shapegen.errors import InputError
 from shapegen.generator import Generator
 from shapegen.geometry import N_CORNERS, N_STEPS
 from shapegen.mixture import mixture_mean, negative_log_likelihood, sample_mixture
@@ -24,6 +25,20 @@ class RectangleGenerator(Generator):
     max_points = N_CORNERS
     max_given = N_CORNERS
     draws = "rectangles"
+
+    def check_prefix(self, prefix: object, label: str = "prefix") -> np.ndarray:
+        """Given first corners (k, 2) as Generator.check_prefix checks them, the first the
+        origin: every rectangle the model learnt starts there, and from elsewhere it draws
+        no rectangle."""
+        points = super().check_prefix(prefix, label)
+        if len(points) and not np.array_equal(points[0], [0.0, 0.0]):
+            raise InputError(
+                f"{label}: the first point is ({float(points[0, 0])!r}, {float(points[0, 1])!r}); "
+                "a rectangle "
+                "of this model starts at the origin (every training rectangle's BL is 0,0), "
+                "expected 0,0 first"
+            )
+        return points
 
     def complete_batch(
         self,

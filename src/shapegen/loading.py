@@ -33,9 +33,16 @@ def generator_for(network: Network, name: str = "this model") -> Generator:
 def model_path(model: str | Path) -> Path:
     """The file a model argument names: a .keras path as given, else a variant's model."""
     text = str(model)
+    if Path(text).is_dir() and (Path(text) / paths.MODEL_FILE_NAME).is_file():
+        return Path(text) / paths.MODEL_FILE_NAME  # a variant's folder: the model in it
     if Path(text).is_file() or not paths.VARIANT_NAME.match(text):
         return Path(text)
     path = paths.model_file(text)
+    if not paths.MODELS_DIR.is_dir():
+        raise InputError(
+            f"{text}: no {paths.MODELS_DIR}/ here to find a variant in; expected to run in "
+            f"the project's folder, or a {MODEL_SUFFIX} file's path"
+        )
     if not path.is_file():
         trained = sorted(
             found.parent.name for found in paths.MODELS_DIR.glob(f"*/{paths.MODEL_FILE_NAME}")
