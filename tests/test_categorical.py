@@ -165,3 +165,17 @@ def test_any_point_sequence_frames_into_valid_bins():
     inputs, _ = categorical.frame_shapes(points, np.array([4, 3]), None, 11)
     bins = inputs[:, :, categorical.PREVIOUS_BINS]
     assert np.all(np.isfinite(inputs)) and bins.min() >= 0 and bins.max() <= 11
+
+
+def test_the_framed_inputs_are_the_inputs_the_sampler_steps_with():
+    # frame_shapes (teacher-forced, vectorised) and step_inputs (one step of drawing) are
+    # two writings of the same inputs: where a step is scored they must agree.
+    inputs, targets = categorical.frame_shapes(SHAPES.points, SHAPES.lengths, SHAPES.families, 11)
+    codes = categorical.quantize(encode_moves(SHAPES.points, SHAPES.lengths), 11)
+    for step in range(categorical.N_STEPS):
+        previous = None if step == 0 else codes[:, step - 1]
+        stepped = categorical.step_inputs(previous, step, SHAPES.families, 11, len(SHAPES))
+        scored = targets[:, step, 2] > 0
+        np.testing.assert_array_equal(
+            inputs[scored, step, : categorical.N_INPUTS], stepped[scored].astype(np.float32)
+        )

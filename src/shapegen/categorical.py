@@ -23,6 +23,7 @@ import types
 import numpy as np
 
 from shapegen.families import FAMILIES, MAX_POINTS
+from shapegen.mixture import logsumexp
 from shapegen.turtle import encode_moves
 
 N_STEPS = MAX_POINTS + 1  # a move per point, then the step that ends the longest shape
@@ -120,15 +121,9 @@ def frame_shapes(
     return inputs, targets
 
 
-def _logsumexp(x: np.ndarray, axis: int = -1, keepdims: bool = False) -> np.ndarray:
-    peak = np.max(x, axis=axis, keepdims=True)
-    total = np.log(np.sum(np.exp(x - peak), axis=axis, keepdims=True)) + peak
-    return total if keepdims else np.squeeze(total, axis=axis)
-
-
 # The part of keras.ops the likelihood uses, in numpy.
 NUMPY_OPS = types.SimpleNamespace(
-    logsumexp=_logsumexp,
+    logsumexp=logsumexp,
     take_along_axis=np.take_along_axis,
     cast=lambda x, dtype: np.asarray(x).astype(dtype),
     reshape=np.reshape,

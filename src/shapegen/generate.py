@@ -34,9 +34,8 @@ class RectangleGenerator(Generator):
         if len(points) and not np.array_equal(points[0], [0.0, 0.0]):
             raise InputError(
                 f"{label}: the first point is ({float(points[0, 0])!r}, {float(points[0, 1])!r}); "
-                "a rectangle "
-                "of this model starts at the origin (every training rectangle's BL is 0,0), "
-                "expected 0,0 first"
+                "a rectangle of this model starts at the origin (every training rectangle's "
+                "BL is 0,0), expected 0,0 first"
             )
         return points
 

@@ -41,7 +41,8 @@ class MixtureSpec:
     scale_ceiling: float
 
 
-def _logsumexp(x, axis, keepdims=False):
+def logsumexp(x, axis=-1, keepdims=False):
+    """log(sum(exp(x))) along axis, without overflow; a row of -inf gives -inf."""
     peak = np.max(x, axis=axis, keepdims=True)
     peak = np.where(np.isfinite(peak), peak, 0.0)
     total = np.log(np.sum(np.exp(x - peak), axis=axis, keepdims=True)) + peak
@@ -50,8 +51,8 @@ def _logsumexp(x, axis, keepdims=False):
 
 # The part of keras.ops the likelihood uses, in numpy.
 NUMPY_OPS = types.SimpleNamespace(
-    log_softmax=lambda x, axis: x - _logsumexp(x, axis, keepdims=True),
-    logsumexp=_logsumexp,
+    log_softmax=lambda x, axis: x - logsumexp(x, axis, keepdims=True),
+    logsumexp=logsumexp,
     reshape=np.reshape,
     minimum=np.minimum,
     maximum=np.maximum,

@@ -92,9 +92,9 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 def initial_state(network: Network, n: int) -> tuple[np.ndarray, np.ndarray]:
     """The LSTM's zero state (h, c) for n sequences, as Keras starts each sequence, in the
-    weights' precision."""
-    zeros = np.zeros((n, network.units), dtype=network.lstm_kernel.dtype)
-    return zeros, zeros
+    weights' precision: two arrays, so that a caller may write into either row by row."""
+    shape, dtype = (n, network.units), network.lstm_kernel.dtype
+    return np.zeros(shape, dtype=dtype), np.zeros(shape, dtype=dtype)
 
 
 def lstm_step(
@@ -194,7 +194,7 @@ def categorical_trunk(
     scored (n, steps), true up to each shape's end: the LSTM runs only there (zeros are
     left after an end, which scores nothing)."""
     n, steps = inputs.shape[:2]
-    h, c = (np.zeros((n, network.units), dtype=network.lstm_kernel.dtype) for _ in range(2))
+    h, c = initial_state(network, n)
     outputs = np.zeros((n, steps, network.units), dtype=h.dtype)
     for step in range(steps):
         rows = slice(None) if scored is None else np.flatnonzero(scored[:, step])

@@ -19,6 +19,7 @@ from shapegen.network import (
     categorical_lstm_step,
     categorical_second_logits,
     categorical_trunk,
+    initial_state,
 )
 from shapegen.turtle import TurtleState, advance, encode_moves, start_state
 
@@ -68,7 +69,7 @@ class ShapeGenerator(Generator):
         padded[:, :given] = prefixes
         given_moves = encode_moves(padded, np.full(n, given))
         given_codes = categorical.quantize(given_moves, bins)
-        h, c = (np.zeros((n, network.units), network.lstm_kernel.dtype) for _ in range(2))
+        h, c = initial_state(network, n)
         turtle, codes = start_state(n), np.zeros((n, 2), dtype=np.int64)
         points, lengths = np.zeros((n, MAX_POINTS, 2)), np.full(n, MAX_POINTS)
         live = np.arange(n)  # the shapes that have not ended, in order
