@@ -4,9 +4,12 @@ from shapegen.files import write_figure
 from shapegen.geometry import random_rectangles
 from shapegen.plotting import (
     checkpoint_figure,
+    counted_title,
     nearest_rectangle_figure,
     rectangle_grid_figure,
     shape_grid_figure,
+    text_width,
+    wrap_text,
 )
 
 
@@ -27,9 +30,25 @@ def test_the_grid_has_one_labelled_cell_per_rectangle_and_does_not_mutate_them()
 
 
 def test_checkpoint_panels_are_labelled_with_their_update_counts():
-    shapes = {100: np.zeros((4, 2)), 25000: random_rectangles(np.random.default_rng(1), 1)[0]}
-    figure = checkpoint_figure(shapes, panel_inches=1.0)
-    assert [axes.get_title() for axes in figure.axes] == ["n = 100", "n = 25,000"]
+    one = [np.zeros((4, 2))]
+    several = list(random_rectangles(np.random.default_rng(1), 3))
+    figure = checkpoint_figure({100: one, 25000: several}, panel_inches=1.0, title="after n")
+    assert [axes.get_title() for axes in figure.axes] == ["100 updates", "25,000 updates"]
+    # One shape is drawn filled (the chapter's figure), several as overlaid outlines.
+    assert [[patch.get_fill() for patch in axes.patches] for axes in figure.axes] == [
+        [True],
+        [False] * 3,
+    ]
+
+
+def test_long_titles_are_wrapped_to_their_room_and_short_ones_kept():
+    assert wrap_text("short", 5.0, 12) == "short"
+    long = "completions of a test shape's first two points at temperature 1.0"
+    wrapped = wrap_text(long, 2.0, 12)
+    assert wrapped.replace("\n", " ") == long and wrapped.count("\n") >= 2
+    assert all(text_width(line, 12) <= 2.0 for line in wrapped.split("\n"))
+    assert counted_title("given width 0.2", "40 shapes", 3.0) == "given width 0.2 (40 shapes)"
+    assert counted_title("w=0.30 h=0.27 t=0.73 rad", "40 shapes", 2.0).endswith("\n(40 shapes)")
 
 
 def test_pngs_are_byte_stable(tmp_path):

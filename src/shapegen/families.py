@@ -175,27 +175,30 @@ _LABELS = {
 }
 
 
+_UNITS = {"angle": " rad"}  # the others are lengths in the unit square, or a count
+
+
 def parameter_label(family: int, parameters: np.ndarray) -> str:
-    """One shape's parameters in a few characters: `w=0.31 h=0.22 t=0.61`, `n=5 r=0.23`."""
+    """One shape's parameters in a few characters: `w=0.31 h=0.22 t=0.61 rad`, `n=5 r=0.23`."""
     names = FAMILY_PARAMETERS[FAMILIES[family]]
     shown = [name for name in names if name not in ("centre_x", "centre_y", "rotation")]
     values = {name: parameters[PARAMETERS.index(name)] for name in shown}
     return " ".join(
-        f"{_LABELS[name]}={value:.0f}" if name == "sides" else f"{_LABELS[name]}={value:.2f}"
+        f"{_LABELS[name]}={value:.0f}"
+        if name == "sides"
+        else f"{_LABELS[name]}={value:.2f}{_UNITS.get(name, '')}"
         for name, value in values.items()
     )
 
 
-SHORT_NAMES = {"rectangle": "rect", "rotated_rectangle": "rotated", "regular_polygon": "polygon"}
-
-
 def recognition_labels(recognition: "Recognition") -> list[str]:
-    """What the recogniser made of each shape: `rotated rectangle w=0.31 h=0.22 t=0.61`,
+    """What the recogniser made of each shape, in two lines, the family as FAMILIES names
+    it and its parameters (`rotated_rectangle` / `w=0.31 h=0.22 t=0.61 rad`), or in one:
     `invalid (fit 0.034)`."""
     return [
         f"invalid (fit {error:.3f})"
         if family == INVALID
-        else f"{SHORT_NAMES[FAMILIES[family]]} {parameter_label(family, parameters)}"
+        else f"{FAMILIES[family]}\n{parameter_label(family, parameters)}"
         for family, error, parameters in zip(
             recognition.families, recognition.fit_errors, recognition.parameters, strict=True
         )
