@@ -253,6 +253,41 @@ def test_the_schema_and_the_validator_refuse_a_missing_key(default_params_raw):
             r"shapes_per_update is 2; expected 1 for data: rectangles",
         ),
         (
+            ("variants", "families", "train", "length_buckets"),
+            [4, 7],
+            r"length_buckets is \[4, 7\]; expected increasing point counts from 3, the last 8",
+        ),
+        (
+            ("variants", "families", "train", "length_buckets"),
+            [5, 4, 8],
+            r"length_buckets is \[5, 4, 8\]; expected increasing point counts",
+        ),
+        (
+            ("variants", "families", "train", "length_buckets"),
+            [8.5],
+            r"length_buckets is \[8\.5\]; expected a list of integers >= 1",
+        ),
+        (
+            ("variants", "families", "train", "length_buckets"),
+            [2, 8],
+            r"length_buckets is \[2, 8\]; expected increasing point counts from 3",
+        ),
+        (
+            ("variants", "families_point", "train", "length_buckets"),
+            [4, 8],
+            r"length_buckets is \[4, 8\]; expected \[\] unless data: shapes and framing: sequence",
+        ),
+        (
+            ("variants", "mixture", "train", "length_buckets"),
+            [8],
+            r"length_buckets is \[8\]; expected \[\] unless data: shapes",
+        ),
+        (
+            ("variants", "families", "train", "length_buckets"),
+            "4, 8",
+            r"length_buckets is the string '4, 8'; expected a list of integers >= 1",
+        ),
+        (
             ("shapes", "train_family_weights", "regular_polygon"),
             0.0,
             r"train_family_weights\.regular_polygon is 0\.0; expected a weight > 0: the test "
@@ -298,3 +333,11 @@ def test_shapes_variants_are_checked_across_keys(default_params_raw, keys, value
 def test_a_categorical_head_needs_its_section(default_params_raw):
     with pytest.raises(InputError, match=r"variants\.families\.model\.categorical goes with head"):
         parse_params(_without(default_params_raw, "variants", "families", "model", "categorical"))
+
+
+def test_an_empty_length_buckets_list_is_one_bucket(default_params_raw):
+    params = parse_params(
+        _with(default_params_raw, [], "variants", "families", "train", "length_buckets")
+    )
+    assert params.variants["families"].train.length_buckets == ()
+    assert parse_params(default_params_raw).variants["mixture"].train.length_buckets == ()

@@ -5,11 +5,22 @@ import io
 import numpy as np
 import pytest
 
+from shapegen import categorical
 from shapegen.chapter import chapter_model, fit_one_rectangle_at_a_time
 from shapegen.errors import InputError
+from shapegen.families import draw_shapes
 from shapegen.geometry import frame_samples, frame_sequences, random_rectangles
 from shapegen.model import build_model
-from shapegen.train import chunk_bounds, progress_bar, restore_snapshot, train
+from shapegen.train import (
+    Batches,
+    chunk_bounds,
+    length_buckets,
+    progress_bar,
+    restore_snapshot,
+    train,
+)
+
+from .models import small_categorical_model
 
 N_RECTANGLES = 50
 SEED = 3
@@ -23,7 +34,7 @@ def rectangles() -> np.ndarray:
 def train_book(model, rectangles, **options):
     """The project's trainer on the chapter's framing."""
     inputs, targets = frame_samples(rectangles)
-    return train(model, inputs, targets, **options)
+    return train(model, Batches.in_order(inputs, targets), **options)
 
 
 @pytest.fixture(scope="module")
@@ -159,8 +170,62 @@ def test_a_mixture_sequence_model_trains_one_rectangle_per_update(rectangles):
         n_updates=2 * N_RECTANGLES,
     )
     inputs, targets = frame_sequences(rectangles)
-    result = train(model, inputs, targets, checkpoints=[N_RECTANGLES], passes=2)
+    result = train(model, Batches.in_order(inputs, targets), checkpoints=[N_RECTANGLES], passes=2)
     assert int(model.optimizer.iterations.numpy()) == 2 * N_RECTANGLES
     assert np.all(np.isfinite(result.losses))
     # The negative log-likelihood falls as the model learns the determined coordinates.
     assert result.losses[-10:].mean() < result.losses[:10].mean()
+
+
+def test_length_buckets_stream_every_sequence_once_in_batches_of_one_bucket():
+    steps = np.random.default_rng(4).integers(4, 10, size=1024)  # shapes of 3 to 8 points
+    buckets, order = length_buckets(steps, [5, 9], per_update=16)
+    assert [bucket_steps for _, bucket_steps in buckets] == [5, 9]
+    assert len(order) == 1024 // 16
+    taken = np.concatenate([buckets[bucket][0][batch] for bucket, batch in order])
+    assert sorted(taken.tolist()) == list(range(1024))  # each shape once, none lost
+    assert len(set(map(tuple, order.tolist()))) == len(order)
+    for bucket, batch in order:
+        rows, bucket_steps = buckets[bucket]
+        assert np.all(steps[rows[batch]] <= bucket_steps)
+    # Full batches of the short bucket hold short shapes only; updates come in the order
+    # their batch filled up, so each bucket's batches stay in stored order.
+    short = list(buckets[0][0])
+    assert all(np.all(steps[rows] <= 5) for rows in short[:-1])
+    lasts = [buckets[bucket][0][batch][-1] for bucket, batch in order[:-2]]
+    assert lasts == sorted(lasts)
+
+
+def test_length_buckets_without_short_sequences_keep_one_bucket():
+    buckets, order = length_buckets(np.full(64, 9), [5, 9], per_update=8)
+    assert [bucket_steps for _, bucket_steps in buckets] == [9]
+    np.testing.assert_array_equal(order, np.stack([np.zeros(8), np.arange(8)], axis=1))
+    np.testing.assert_array_equal(buckets[0][0].ravel(), np.arange(64))
+
+
+def test_a_short_bucket_trains_as_its_shapes_padded_to_the_longest(tmp_path):
+    """Running a batch for fewer steps than the longest shape's changes nothing: the
+    steps after every shape's end score nothing, and the LSTM runs forward in time."""
+    shapes = draw_shapes(np.random.default_rng(5), 64, np.ones(3))
+    short = shapes.lengths <= 4
+    points, lengths = shapes.points[short][:16], shapes.lengths[short][:16]
+    results = []
+    for n_steps in (5, categorical.N_STEPS):
+        model = small_categorical_model(seed=2)
+        inputs, targets = categorical.frame_shapes(points, lengths, None, 11, n_steps=n_steps)
+        train(model, Batches.in_order(inputs[None], targets[None]), [1])
+        results.append(model.get_weights())
+    for short_weights, padded_weights in zip(*results, strict=True):
+        np.testing.assert_allclose(short_weights, padded_weights, atol=1e-6, rtol=0)
+
+
+def test_framing_fewer_steps_is_the_full_framing_cut(tmp_path):
+    shapes = draw_shapes(np.random.default_rng(6), 200, np.ones(3))
+    short = shapes.lengths <= 4
+    full = categorical.frame_shapes(shapes.points[short], shapes.lengths[short], None, 11)
+    cut = categorical.frame_shapes(shapes.points[short], shapes.lengths[short], None, 11, n_steps=5)
+    for whole, part in zip(full, cut, strict=True):
+        np.testing.assert_array_equal(whole[:, :5], part)
+        assert not whole[:, 5:].any()
+    with pytest.raises(ValueError, match="n_steps 4: a shape of 4 points needs more"):
+        categorical.frame_shapes(shapes.points[short], shapes.lengths[short], None, 11, n_steps=4)

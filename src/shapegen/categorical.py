@@ -83,35 +83,42 @@ def frame_shapes(
     families: np.ndarray | None,
     bins: int,
     weights: np.ndarray | None = None,
+    n_steps: int = N_STEPS,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Training sequences: inputs (n, N_STEPS, N_INPUTS + 1) and targets (n, N_STEPS, 4),
+    """Training sequences: inputs (n, n_steps, N_INPUTS + 1) and targets (n, n_steps, 4),
     float32 (the precision the models compute in; every bin index is exact in it).
 
     families None frames them for an unconditional model. Steps after a shape's end are
-    zeros, and score nothing. weights (n,): each shape's weight in the loss of its first
+    zeros, and score nothing; n_steps may stop after the longest shape's end (a shape of
+    k points has k + 1 steps). weights (n,): each shape's weight in the loss of its first
     move, P0, which decides its family (1 if None); its later moves weigh 1.
     """
     lengths = np.asarray(lengths)
     n = len(lengths)
-    codes = quantize(encode_moves(points, lengths), bins)  # (n, MAX_POINTS, 2)
-    steps = np.arange(N_STEPS)
+    if n and int(np.max(lengths)) >= n_steps:
+        raise ValueError(f"n_steps {n_steps}: a shape of {int(np.max(lengths))} points needs more")
+    codes = quantize(encode_moves(points, lengths), bins)  # (n, MAX_POINTS, 2), 0 after each
+    moves = min(MAX_POINTS, n_steps)  # steps that may draw a move
+    codes = codes[:, :moves]
+    steps = np.arange(n_steps)
     scored = steps[None, :] <= lengths[:, None]  # each move, then the step that ends it
-    drawn = steps[None, :MAX_POINTS] < lengths[:, None]
-    inputs = np.zeros((n, N_STEPS, N_INPUTS + 1), dtype=np.float32)
+    drawn = steps[None, :moves] < lengths[:, None]
+    inputs = np.zeros((n, n_steps, N_INPUTS + 1), dtype=np.float32)
     inputs[:, 0, PREVIOUS_BINS] = end_class(bins)  # START before the first move
-    inputs[:, 1:, PREVIOUS_BINS] = codes
-    inputs[:, 1:, PREVIOUS_VALUES] = bin_values(codes, bins)
+    inputs[:, 1:, PREVIOUS_BINS] = codes[:, : n_steps - 1]
+    inputs[:, 1:, PREVIOUS_VALUES] = bin_values(codes[:, : n_steps - 1], bins)
     inputs[:, steps, STEP_COLUMNS.start + steps] = 1.0
     if families is not None:
-        columns = FAMILY_COLUMNS.start + np.asarray(families, dtype=np.int64)
-        inputs[np.arange(n)[:, None], steps[None, :], columns[:, None]] = 1.0
-    inputs[:, :MAX_POINTS, FIRST_BIN_COLUMN] = np.where(drawn, codes[..., 0], 0)
-    targets = np.zeros((n, N_STEPS, TARGET_COLUMNS), dtype=np.float32)
+        inputs[:, :, FAMILY_COLUMNS] = np.eye(N_FAMILIES, dtype=np.float32)[
+            np.asarray(families, dtype=np.int64)
+        ][:, None, :]
+    inputs[:, :moves, FIRST_BIN_COLUMN] = np.where(drawn, codes[..., 0], 0)
+    targets = np.zeros((n, n_steps, TARGET_COLUMNS), dtype=np.float32)
     targets[:, :, 0] = end_class(bins)
-    targets[:, :MAX_POINTS, 0] = np.where(drawn, codes[..., 0], end_class(bins))
-    targets[:, :MAX_POINTS, 1] = np.where(drawn, codes[..., 1], 0)
+    targets[:, :moves, 0] = np.where(drawn, codes[..., 0], end_class(bins))
+    targets[:, :moves, 1] = np.where(drawn, codes[..., 1], 0)
     targets[:, :, 2] = scored
-    targets[:, :MAX_POINTS, 3] = drawn
+    targets[:, :moves, 3] = drawn
     if weights is not None:
         # The first move (P0) is where a shape's family is decided; the moves after it
         # are learned from every shape at full weight.

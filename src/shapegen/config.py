@@ -21,6 +21,7 @@ from ruamel.yaml.constructor import DuplicateKeyError
 
 from shapegen import paths
 from shapegen.errors import InputError
+from shapegen.families import MAX_POINTS, SIDES
 
 PARAMS_FILE = "params.yaml"
 SCHEMA_FILE = "params.schema.json"
@@ -125,6 +126,12 @@ class TrainParams:
     loss_log_every: int = dataclasses.field(metadata=_at_least(1))
     # Shapes per update (data: shapes only; the chapter's rectangles train one at a time).
     shapes_per_update: int = dataclasses.field(default=1, metadata=_at_least(1))
+    # Sequence framing of shapes: the most points of a shape in each bucket, increasing, the
+    # last the longest shape's. Each update takes shapes of one bucket and runs its steps
+    # only (shapegen/train.py's length_buckets); empty: every update runs the longest's.
+    length_buckets: tuple[int, ...] = dataclasses.field(
+        default=(), metadata={**_at_least(1), "may_be_empty": True}
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -287,8 +294,12 @@ def _parse(value: Any, kind: Any, key: str, source: str, metadata=None, valid_ke
         return _parse(value, section_kind, key, source, metadata, valid_keys)
     if origin is tuple:
         (item_kind, _) = typing.get_args(kind)
-        expected = f"a non-empty list of {_KIND_PLURAL[item_kind]}{_range_text(metadata)}"
-        if not isinstance(value, list) or not value:
+        may_be_empty = metadata.get("may_be_empty", False)
+        expected = (
+            f"a {'' if may_be_empty else 'non-empty '}list of "
+            f"{_KIND_PLURAL[item_kind]}{_range_text(metadata)}"
+        )
+        if not isinstance(value, list) or not (value or may_be_empty):
             _fail(source, key, value, expected)
         for item in value:
             if not _is_kind(item, item_kind) or not _check_range(item, metadata):
@@ -457,7 +468,11 @@ def _schema(kind: Any, metadata: typing.Mapping[str, Any] | None = None) -> dict
         return _schema(typing.get_args(kind)[0], metadata)
     if origin is tuple:
         item_kind, _ = typing.get_args(kind)
-        return {"type": "array", "minItems": 1, "items": _schema(item_kind, metadata)}
+        return {
+            "type": "array",
+            "minItems": 0 if metadata.get("may_be_empty", False) else 1,
+            "items": _schema(item_kind, metadata),
+        }
     schema: dict[str, Any] = {"type": _JSON_TYPES[kind]}
     if "minimum" in metadata:
         schema["exclusiveMinimum" if metadata["exclusive"] else "minimum"] = metadata["minimum"]
@@ -559,6 +574,7 @@ def _check_cross_fields(params: Params, source: str) -> None:
                 per_update,
                 f"a divisor of shapes.n_train ({n_train}): every update sees as many shapes",
             )
+        _check_length_buckets(variant, f"variants.{name}.train.length_buckets", source)
         n_updates = updates_per_pass(variant, n_train) * variant.train.passes
         if checkpoints[-1] > n_updates:
             expected = (
@@ -592,6 +608,25 @@ def _check_cross_fields(params: Params, source: str) -> None:
                 f"and head: categorical needs it (head is {model.head})"
             )
     _check_framing_comparison(params, source)
+
+
+def _check_length_buckets(variant: VariantParams, key: str, source: str) -> None:
+    buckets = list(variant.train.length_buckets)
+    if not buckets:
+        return
+    if variant.data != "shapes" or variant.model.framing != "sequence":
+        _fail(source, key, buckets, "[] unless data: shapes and framing: sequence")
+    if (
+        any(later <= earlier for earlier, later in itertools.pairwise(buckets))
+        or buckets[0] < SIDES[0]
+        or buckets[-1] != MAX_POINTS
+    ):
+        _fail(
+            source,
+            key,
+            buckets,
+            f"increasing point counts from {SIDES[0]}, the last {MAX_POINTS} (the longest shape's)",
+        )
 
 
 def _check_framing_comparison(params: Params, source: str) -> None:

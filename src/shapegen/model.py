@@ -317,6 +317,9 @@ def build_categorical_model(
     )(features["second"])
     outputs = keras.layers.Concatenate(name="head")([first_logits, second_logits])
     model = keras.Model(moves, outputs, name=f"{framing}_lstm_categorical_head")
+    # Training may run fewer steps (shapegen.train's length buckets: a short shape's
+    # batch stops at its end); the layers take any number, the LSTM unrolled over them.
+    model.input_spec = keras.layers.InputSpec(shape=(None, None, categorical.N_INPUTS + 1))
     model.compile(
         loss=CategoricalNLL(bins, conditional),
         optimizer=_adam(learning_rate, learning_rate_decay_to, n_updates, clip_norm),
