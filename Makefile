@@ -9,7 +9,7 @@ export DVC_NO_ANALYTICS := 1
 # Why $(PYTHON) cannot run shapegen (empty if it can); read only when .venv is created.
 PYTHON_PROBLEM = $(shell $(PYTHON) tools/check_python.py 2>&1 || echo "$(PYTHON) did not run")
 
-.PHONY: venv repro test bench seeds lint format schema dvc-yaml lock check-pins
+.PHONY: venv repro test bench seeds lint format schema docs dvc-yaml lock check-pins
 
 venv: $(VENV)/.installed
 
@@ -30,10 +30,12 @@ bench: venv
 	$(BIN)/python benchmarks/speed.py
 
 # The mixture recipe for 24 seed pairs it was not tuned on, then the shapes variants for
-# weight seeds 1-5 (ten trainings: most of the time).
+# weight seeds 1-5 (ten trainings: most of the time), then the shapes metrics' floor; each
+# writes its table into docs/performance.md.
 seeds: venv
 	$(BIN)/python benchmarks/seeds.py
 	$(BIN)/python benchmarks/shape_seeds.py
+	$(BIN)/python benchmarks/shape_floors.py
 
 lint: venv
 	$(BIN)/ruff check .
@@ -60,3 +62,11 @@ lock: venv
 # The pins resolve, wheels only, for each supported platform and Python (needs the index).
 check-pins: venv
 	$(BIN)/python tools/pins.py check
+
+# docs/params.md and docs/metrics.md, from shapegen/config.py and shapegen/metric_docs.py
+# (a test fails when they are stale).
+docs: venv
+	$(BIN)/python -c "from shapegen.config import reference_text; print(reference_text(), end='')" \
+		> docs/params.md
+	$(BIN)/python -c "from shapegen.metric_docs import reference_text; print(reference_text(), end='')" \
+		> docs/metrics.md

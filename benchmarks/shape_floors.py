@@ -5,17 +5,22 @@
 Draws a test split and a generated sample from the dataset's own process (params.yaml's
 family weights), both through the recogniser, for several pairs of sizes and seeds, and
 prints the median and largest family_tv, sides_tv and largest w1 over the seeds. A model
-cannot be told from a perfect one on a target below these figures: issue 11's targets
-(0.02 each) against `shapes.n_test` and `evaluate.n_generated`.
+cannot be told from a perfect one on a target below these figures (the shapes' targets
+are about 0.02 each). Writes its table into docs/performance.md (`make seeds` runs it).
 """
 
 import argparse
+from pathlib import Path
 
 import numpy as np
 
+from shapegen import paths
 from shapegen.config import load_params
 from shapegen.families import draw_shapes, family_weight_array, recognise
 from shapegen.metrics import family_metrics
+from shapegen.report import machine_description, markdown_table, rewrite_regions
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SIZES = ((5000, 10000), (50000, 10000), (50000, 50000))  # (test shapes, generated shapes)
 
@@ -36,10 +41,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=10)
     args = parser.parse_args()
-    params = load_params("params.yaml")
+    params = load_params(ROOT / "params.yaml")
     weights = family_weight_array(params.shapes.family_weights)
     tolerance = params.evaluate.fit_tolerance
     print("n_test n_generated: median / largest over seeds of family_tv, sides_tv, max w1")
+    table = []
     for n_test, n_generated in SIZES:
         rows = np.array(
             [
@@ -52,6 +58,19 @@ def main() -> None:
             for name, column in zip(("family_tv", "sides_tv", "max_w1"), rows.T, strict=True)
         )
         print(f"{n_test} {n_generated}: {figures}", flush=True)
+        table.append(
+            [f"{n_test:,}", f"{n_generated:,}"]
+            + [f"{np.median(column):.4f} / {column.max():.4f}" for column in rows.T]
+        )
+    header = ("test shapes", "drawn shapes", "family_tv", "sides_tv", "largest w1")
+    rewrite_regions(
+        ROOT / paths.PERFORMANCE_DOC,
+        {
+            "shape-floors": f"`benchmarks/shape_floors.py` on {machine_description()}: what a "
+            f"perfect sampler scores, median / largest over {args.seeds} seeds.\n\n"
+            + markdown_table(header, table)
+        },
+    )
 
 
 if __name__ == "__main__":

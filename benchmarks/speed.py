@@ -1,12 +1,15 @@
 """Speed of shapegen against the chapter's loop, measured in one run on this machine.
 
 Run with `make bench`. Prints a table and, as its last line,
-`train_speedup=<x> generate_speedup=<y>` (per update and per rectangle). Start-up figures
+`train_speedup=<x> generate_speedup=<y>` (per update and per rectangle), and writes the
+table into docs/performance.md (its headline figures into docs/results/speed.json, which
+the report stage reads). Start-up figures
 and the shapes variants' stages are measured against `python -c "import tensorflow"` in
 the same run (wall times on these machines vary 2x from run to run; ratios much less).
 """
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -18,15 +21,17 @@ from pathlib import Path
 
 import numpy as np
 
+from shapegen import paths
 from shapegen.chapter import chapter_model, fit_one_rectangle_at_a_time, generate_rectangle
 from shapegen.config import load_params
 from shapegen.dataset import make_dataset, write_dataset
 from shapegen.loading import load_generator
 from shapegen.model_files import save_model
+from shapegen.report import machine_description, markdown_table, rewrite_regions
 from shapegen.train import train_variant
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_FILES = ("src", "pipeline", "dvc.yaml", "params.yaml", ".dvcignore")
+PROJECT_FILES = ("src", "pipeline", "dvc.yaml", "params.yaml", ".dvcignore", "README.md", "docs")
 TARGETS = {  # issues 3 and 10's targets on a 2-core CPU machine
     "train_seconds": 1.5,
     "generate_seconds": 0.1,
@@ -270,6 +275,25 @@ def main() -> None:
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         print(f"{label:<{width}}  {value}")
+    machine = machine_description()
+    rewrite_regions(
+        ROOT / paths.PERFORMANCE_DOC,
+        {"speed": f"`make bench` on {machine}:\n\n" + markdown_table(("measured", "figure"), rows)},
+    )
+    if not args.skip_repro:
+        (ROOT / paths.SPEED_RESULTS_FILE).write_text(
+            json.dumps(
+                {
+                    "machine": machine,
+                    "repro_seconds": total_seconds,
+                    "tf_import_seconds": tf_import,
+                    "train_speedup": train_speedup,
+                    "chapter_update_seconds": chapter_update,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
     print(f"train_speedup={train_speedup:.0f} generate_speedup={generate_speedup:.0f}")
 
 

@@ -1,13 +1,18 @@
 import copy
+import dataclasses
+import types
+import typing
 
 import jsonschema
 import pytest
 
 from shapegen.config import (
     SCHEMA_FILE,
+    Params,
     load_params,
     params_json_schema,
     parse_params,
+    reference_text,
     schema_text,
     variant_params,
 )
@@ -341,3 +346,28 @@ def test_an_empty_length_buckets_list_is_one_bucket(default_params_raw):
     )
     assert params.variants["families"].train.length_buckets == ()
     assert parse_params(default_params_raw).variants["mixture"].train.length_buckets == ()
+
+
+def test_every_key_is_described():
+    def fields(kind):
+        hints = typing.get_type_hints(kind)
+        for field in dataclasses.fields(kind):
+            yield kind.__name__, field
+            hint = hints[field.name]
+            if typing.get_origin(hint) is types.UnionType:
+                hint = typing.get_args(hint)[0]
+            if typing.get_origin(hint) is dict:
+                hint = typing.get_args(hint)[1]
+            if dataclasses.is_dataclass(hint):
+                yield from fields(hint)
+
+    undescribed = [
+        f"{owner}.{field.name}" for owner, field in fields(Params) if not field.metadata.get("doc")
+    ]
+    assert not undescribed
+
+
+def test_the_committed_params_reference_is_current(repo_root):
+    assert (repo_root / "docs" / "params.md").read_text() == reference_text(), (
+        "docs/params.md is stale: run `make docs`"
+    )

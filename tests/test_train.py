@@ -177,45 +177,45 @@ def test_a_mixture_sequence_model_trains_one_rectangle_per_update(rectangles):
     assert result.losses[-10:].mean() < result.losses[:10].mean()
 
 
-def test_length_buckets_stream_every_sequence_once_in_batches_of_one_bucket():
+def test_every_update_holds_each_buckets_share_and_every_sequence_once():
     steps = np.random.default_rng(4).integers(4, 10, size=1024)  # shapes of 3 to 8 points
-    buckets, order = length_buckets(steps, [5, 9], per_update=16)
-    assert [bucket_steps for _, bucket_steps in buckets] == [5, 9]
-    assert len(order) == 1024 // 16
-    taken = np.concatenate([buckets[bucket][0][batch] for bucket, batch in order])
-    assert sorted(taken.tolist()) == list(range(1024))  # each shape once, none lost
-    assert len(set(map(tuple, order.tolist()))) == len(order)
-    for bucket, batch in order:
-        rows, bucket_steps = buckets[bucket]
-        assert np.all(steps[rows[batch]] <= bucket_steps)
-    # Full batches of the short bucket hold short shapes only; updates come in the order
-    # their batch filled up, so each bucket's batches stay in stored order.
-    short = list(buckets[0][0])
-    assert all(np.all(steps[rows] <= 5) for rows in short[:-1])
-    lasts = [buckets[bucket][0][batch][-1] for bucket, batch in order[:-2]]
-    assert lasts == sorted(lasts)
+    parts = length_buckets(steps, [5, 9], per_update=16)
+    assert [part_steps for _, part_steps in parts] == [5, 9]
+    short_share = int(np.sum(steps <= 5)) * 16 // 1024
+    assert [rows.shape for rows, _ in parts] == [(64, short_share), (64, 16 - short_share)]
+    taken = np.concatenate([rows.ravel() for rows, _ in parts])
+    assert sorted(taken.tolist()) == list(range(1024))  # each sequence once, none lost
+    for rows, part_steps in parts:
+        assert np.all(steps[rows] <= part_steps)
+        assert np.all(np.diff(rows.ravel()) > 0)  # each part in stored order
+    assert np.all(steps[parts[0][0]] <= 5)
 
 
-def test_length_buckets_without_short_sequences_keep_one_bucket():
-    buckets, order = length_buckets(np.full(64, 9), [5, 9], per_update=8)
-    assert [bucket_steps for _, bucket_steps in buckets] == [9]
-    np.testing.assert_array_equal(order, np.stack([np.zeros(8), np.arange(8)], axis=1))
-    np.testing.assert_array_equal(buckets[0][0].ravel(), np.arange(64))
+def test_without_short_sequences_one_part_in_stored_order():
+    ((rows, steps),) = length_buckets(np.full(64, 9), [5, 9], per_update=8)
+    assert steps == 9
+    np.testing.assert_array_equal(rows, np.arange(64).reshape(8, 8))
 
 
-def test_a_short_bucket_trains_as_its_shapes_padded_to_the_longest(tmp_path):
-    """Running a batch for fewer steps than the longest shape's changes nothing: the
-    steps after every shape's end score nothing, and the LSTM runs forward in time."""
+def test_an_update_in_parts_is_the_update_on_the_whole_batch_padded(tmp_path):
+    """Running short shapes for fewer steps than the longest's changes nothing: the steps
+    after every shape's end score nothing, the LSTM runs forward in time, and the parts'
+    losses average over all their shapes."""
     shapes = draw_shapes(np.random.default_rng(5), 64, np.ones(3))
-    short = shapes.lengths <= 4
-    points, lengths = shapes.points[short][:16], shapes.lengths[short][:16]
+    short = np.flatnonzero(shapes.lengths <= 4)[:12]
+    long = np.flatnonzero(shapes.lengths > 4)[:4]
     results = []
-    for n_steps in (5, categorical.N_STEPS):
+    for parts in (((short, 5), (long, categorical.N_STEPS)), ((np.sort(np.r_[short, long]), 9),)):
         model = small_categorical_model(seed=2)
-        inputs, targets = categorical.frame_shapes(points, lengths, None, 11, n_steps=n_steps)
-        train(model, Batches.in_order(inputs[None], targets[None]), [1])
-        results.append(model.get_weights())
-    for short_weights, padded_weights in zip(*results, strict=True):
+        framed = [
+            categorical.frame_shapes(shapes.points[rows], shapes.lengths[rows], None, 11, n_steps=n)
+            for rows, n in parts
+        ]
+        batches = Batches(tuple(x[None] for x, _ in framed), tuple(y[None] for _, y in framed))
+        result = train(model, batches, [1])
+        results.append((model.get_weights(), result.losses))
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-6)
+    for short_weights, padded_weights in zip(results[0][0], results[1][0], strict=True):
         np.testing.assert_allclose(short_weights, padded_weights, atol=1e-6, rtol=0)
 
 

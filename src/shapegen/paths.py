@@ -19,6 +19,16 @@ FRAMINGS_FIGURE_FILE = GALLERY_DIR / "framings_rotated_rectangles.png"
 MODELS_DIR = DATA / "models"
 MODEL_FILE_NAME = "model.keras"
 
+# The docs the report stage and the benchmarks write into (their generated regions).
+README_FILE = Path("README.md")
+DOCS_DIR = Path("docs")
+DOCS_IMAGES_DIR = DOCS_DIR / "images"
+SHAPES_DOC = DOCS_DIR / "shapes.md"
+MIXTURE_DOC = DOCS_DIR / "mixture.md"
+PERFORMANCE_DOC = DOCS_DIR / "performance.md"
+SPEED_RESULTS_FILE = DOCS_DIR / "results" / "speed.json"  # `make bench`'s headline figures
+EARLIER_HEADS_DIR = DOCS_DIR / "results" / "mixture-heads"  # the shapes' first heads' metrics
+
 
 def model_dir(variant: str) -> Path:
     """Folder of a variant's final model and its checkpoint snapshots."""

@@ -18,7 +18,7 @@ Why these codes and not the points (measured on the shapes dataset, issue 11): t
 of sides of a polygon is decided at its third point, where the next point is one of six
 discrete turns. As points, or as turns in fractions of a full turn (1/3 ... 1/8 crowd near
 0.125 to 0.143), the earlier mixture head covered the six with one broad component
-(docs/shapes-mixture-heads.md); as sides codes they are evenly spaced (0.3 ... 0.8), on
+(docs/shapes.md); as sides codes they are evenly spaced (0.3 ... 0.8), on
 the categorical head's grid when its bins - 1 is a multiple of 10. After the first turn
 every family of the dataset keeps its turn, so later codes are a constant 1/2 and the
 model only has to stop.

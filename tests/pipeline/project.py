@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-COPIED = ("src", "pipeline", "dvc.yaml", ".dvcignore")
+COPIED = ("src", "pipeline", "dvc.yaml", ".dvcignore", "README.md", "docs")
 # The plot templates dvc.yaml names; `dvc init` makes .dvc/, so they are copied after it.
 TEMPLATES = Path(".dvc/plots")
 ROOT = Path(__file__).resolve().parents[2]

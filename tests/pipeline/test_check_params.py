@@ -245,9 +245,11 @@ def stages_run(result) -> set[str]:
         (
             ("gallery", "dpi"),
             90,
-            {"check_params", "dataset_gallery", "compare_framings", "gallery@"},
+            # report: the docs' pictures are the gallery's.
+            {"check_params", "dataset_gallery", "compare_framings", "gallery@", "report"},
         ),
-        (("evaluate", "seed"), 5, {"check_params", "evaluate@"}),
+        # report: the docs' figures are the metrics'.
+        (("evaluate", "seed"), 5, {"check_params", "evaluate@", "report"}),
     ],
     ids=["gallery.dpi", "evaluate.seed"],
 )
