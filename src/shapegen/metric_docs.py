@@ -49,7 +49,7 @@ RECTANGLES = {
 
 SHAPES = {
     "heldout_nll": "Teacher-forced negative log-likelihood of the test split, nats per shape "
-    "(families_point: per move, each move a sequence of its own).",
+    "(for every shapes model; families_point's training loss is per move).",
     "invalid_fraction": "Share of drawn shapes no family fits within evaluate.fit_tolerance "
     "(shapegen.families.recognise).",
     "family_share.<family>": "Share of drawn shapes recognised as the family.",
@@ -61,15 +61,17 @@ SHAPES = {
     "and the test split's.",
     "sides_tv": "Total variation distance between the drawn polygons' side counts and the "
     "test split's.",
-    "conditional_accuracy": "Conditional models: share of shapes asked for a family that are "
-    "recognised as it, over every family asked for.",
-    "conditional_accuracy_by_family.<family>": "The same for one family asked for.",
+    "conditional_accuracy": "Conditional models: in the main draw (each shape asked for a "
+    "family drawn with the test split's weights), the share recognised as the family asked "
+    "for.",
+    "conditional_accuracy_by_family.<family>": "The same, of the main draw's shapes asked for "
+    "the family.",
     "family_tv_floor": "family_tv of a perfect sampler: a fresh draw from the dataset's own "
     "process against the test split, at the same counts.",
     "sides_tv_floor": "sides_tv of a perfect sampler.",
     "w1_floor.<family>.<parameter>": "w1 of a perfect sampler.",
-    "requested.<family>.conditional_accuracy": "Conditional models, the family asked for: "
-    "share recognised as it.",
+    "requested.<family>.conditional_accuracy": "Conditional models, in a draw of "
+    "n_generated shapes all asked for the family: the share recognised as it.",
     "requested.<family>.invalid_fraction": "Share of the shapes asked for that no family fits.",
     "requested.<family>.fit_error_p95": "fit_error_p95 of the shapes asked for.",
     "requested.<family>.w1.<parameter>": "w1 of the shapes asked for.",
