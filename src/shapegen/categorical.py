@@ -7,7 +7,7 @@ shape has no more points), then a softmax over the second coordinate's bins give
 first (PolyGen's vertex coordinates, Polygon-RNN's end token). A mixture of Gaussians has
 no sharp edges; a softmax over bins can put zero mass beyond any edge that moves with the
 earlier moves (a polygon's centre inside [r, 1 - r]), which is where the mixture heads'
-invalid shapes came from (issue 11).
+invalid shapes came from (docs/shapes.md).
 
 With bins - 1 a multiple of 10 the grid holds every code the families need exactly: the
 sides codes n / 10, the later turns' 1/2, a heading of 0 or 1/4.

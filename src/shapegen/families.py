@@ -23,7 +23,7 @@ import numpy as np
 FAMILIES = ("rectangle", "rotated_rectangle", "regular_polygon")
 RECTANGLE, ROTATED_RECTANGLE, REGULAR_POLYGON = range(len(FAMILIES))
 INVALID = -1  # the recognised family of a shape no family fits
-# The issue's definition of a member: RMS distance to the family's nearest member. The
+# The definition of a member: RMS distance to the family's nearest member. The
 # `shapegen` command labels shapes with it; the pipeline reads evaluate.fit_tolerance.
 FIT_TOLERANCE = 0.02
 PARAMETERS = ("width", "height", "angle", "sides", "radius", "centre_x", "centre_y", "rotation")
@@ -32,7 +32,7 @@ FAMILY_PARAMETERS = {
     "rotated_rectangle": ("width", "height", "angle"),
     "regular_polygon": ("sides", "radius", "centre_x", "centre_y", "rotation"),
 }
-# The families' definitions (the issue that introduced them): ranges of the uniforms.
+# The families' definitions: ranges of the uniforms.
 RECTANGLE_SIDE = (0.0, 1.0)
 ROTATED_SIDE = (0.1, 0.5)
 ANGLE_RANGE = (0.0, math.pi / 2)

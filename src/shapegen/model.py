@@ -273,7 +273,7 @@ def build_categorical_model(
     reads the first's bin, embedded (teacher-forced in training, drawn when generating).
     Each head is a softmax over a ReLU layer of hidden_units over its features, shared by
     the steps (the step is an input). Without the embeddings a bin's value alone gave 29%
-    invalid shapes in the prototype (issue 18); without the ReLU layers (linear read-outs
+    invalid shapes in a prototype (docs/shapes.md); without the ReLU layers (linear read-outs
     of the LSTM) 4.2% instead of 0.8% (families_conditional, 12,000 updates): where a
     polygon's centre may lie is a sharp function of the earlier moves.
     """

@@ -14,7 +14,7 @@ A shape P0 ... P(n-1) is n moves of two numbers each, all in [0, 1] for every fa
 - move k >= 3: the change of the sides code since the previous turn, plus 1/2, and the
   side's length.
 
-Why these codes and not the points (measured on the shapes dataset, issue 11): the number
+Why these codes and not the points (measured on the shapes dataset, docs/shapes.md): the number
 of sides of a polygon is decided at its third point, where the next point is one of six
 discrete turns. As points, or as turns in fractions of a full turn (1/3 ... 1/8 crowd near
 0.125 to 0.143), the earlier mixture head covered the six with one broad component
