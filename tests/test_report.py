@@ -126,3 +126,21 @@ def test_the_readme_quotes_the_messages_the_code_gives(repo_root, default_params
     for text in actual:
         assert any(text.endswith(line) for line in quoted), f"README does not quote: {text}"
     assert re.search(r"training diverged: the loss is not finite at update N of M", quoted[-1])
+
+
+def test_a_figure_that_could_not_be_measured_misses_its_target():
+    from shapegen.report import shapes_results
+    from shapegen.targets import shapes_misses, shapes_summary
+
+    metrics = {
+        "heldout_nll": 20.0,
+        "invalid_fraction": 1.0,
+        "family_tv": 1.0,
+        "sides_tv": None,  # no polygon drawn
+        "w1": {"rectangle": {"width": None}},
+        "fit_error_p95": {"rectangle": None},
+    }
+    rows = {row[1]: row for row in shapes_results("tiny", metrics)}
+    assert rows["`sides_tv`"][2:] == ["-", "<= 0.025", "**missed**"]
+    assert rows["largest `w1`"][4] == "**missed**"
+    assert {"sides_tv", "w1", "fit_error_p95"} <= set(shapes_misses(shapes_summary(metrics)))

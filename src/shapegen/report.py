@@ -94,6 +94,12 @@ def verdict(met: bool) -> str:
     return "met" if met else "**missed**"
 
 
+def at_most(value: float | None, limit: float) -> bool:
+    """Whether a figure meets a largest allowed value; one that could not be measured
+    (None: no shape to measure it on) does not."""
+    return value is not None and value <= limit
+
+
 def rectangle_results(variant: str, metrics: Mapping) -> list[list[str]]:
     """Rows (variant, metric, measured, target, verdict) of a rectangles sampler."""
     rows = [
@@ -102,7 +108,7 @@ def rectangle_results(variant: str, metrics: Mapping) -> list[list[str]]:
             f"`{name}`",
             number(metrics[name]),
             f"<= {limit}",
-            verdict(metrics[name] <= limit),
+            verdict(at_most(metrics[name], limit)),
         ]
         for name, limit in targets.RECTANGLE_LARGEST.items()
     ]
@@ -139,7 +145,7 @@ def shapes_results(variant: str, metrics: Mapping) -> list[list[str]]:
             f"`{name}`",
             number(summary[name]),
             f"<= {limit}",
-            verdict(summary[name] <= limit),
+            verdict(at_most(summary[name], limit)),
         ]
         for name, limit in targets.SHAPES_LARGEST.items()
     ]
@@ -153,7 +159,9 @@ def shapes_results(variant: str, metrics: Mapping) -> list[list[str]]:
         ),
     ):
         if value is not None:
-            rows.append([variant, label, number(value), f"<= {limit}", verdict(value <= limit)])
+            rows.append(
+                [variant, label, number(value), f"<= {limit}", verdict(at_most(value, limit))]
+            )
     if summary["accuracy"]:
         families = list(summary["accuracy"])
         smallest = [targets.SHAPES_SMALLEST_ACCURACY[family] for family in families]
@@ -164,7 +172,12 @@ def shapes_results(variant: str, metrics: Mapping) -> list[list[str]]:
                 f"`conditional_accuracy` ({' / '.join(families)})",
                 " / ".join(number(value, 3) for value in measured),
                 ">= " + " / ".join(map(str, smallest)),
-                verdict(all(value >= low for value, low in zip(measured, smallest, strict=True))),
+                verdict(
+                    all(
+                        value is not None and value >= low
+                        for value, low in zip(measured, smallest, strict=True)
+                    )
+                ),
             ]
         )
     return rows

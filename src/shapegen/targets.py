@@ -79,7 +79,12 @@ def shapes_misses(summary: Mapping, invalid_fraction: float | None = None) -> li
     largest = dict(SHAPES_LARGEST)
     if invalid_fraction is not None:
         largest["invalid_fraction"] = invalid_fraction
-    missed = [name for name, limit in largest.items() if not summary[name] <= limit]
+    # A figure that could not be measured (None: no shape of its kind drawn) is missed.
+    missed = [
+        name
+        for name, limit in largest.items()
+        if summary[name] is None or not summary[name] <= limit
+    ]
     if not summary["max_w1"] <= SHAPES_LARGEST_W1:
         missed.append("w1")
     if not summary["max_fit_p95"] <= SHAPES_LARGEST_FIT_ERROR_P95:
