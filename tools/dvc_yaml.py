@@ -191,12 +191,18 @@ def yaml_round_trip() -> YAML:
     return yaml
 
 
+STAGE_COMMAND_PREFIX = "PYTHONPATH=src python "
+
+
 def stage_script(command: str) -> Path:
-    """The script a stage command runs: `python pipeline/<name>.py [args]`."""
-    words = command.split()
-    if len(words) < 2 or words[0] != "python" or not words[1].endswith(".py"):
-        raise ValueError(f"stage command {command!r} is not `python <script>.py ...`")
-    return Path(words[1])
+    """The script a stage command runs: `PYTHONPATH=src python pipeline/<name>.py [args]`
+    (the project's own src/ first: a queued experiment's copy runs its own code)."""
+    words = command.removeprefix(STAGE_COMMAND_PREFIX).split()
+    if not command.startswith(STAGE_COMMAND_PREFIX) or not words or not words[0].endswith(".py"):
+        raise ValueError(
+            f"stage command {command!r} is not `{STAGE_COMMAND_PREFIX}<script>.py ...`"
+        )
+    return Path(words[0])
 
 
 def stage_bodies(document) -> Iterator[tuple[str, dict]]:

@@ -178,3 +178,19 @@ def test_every_variant_has_its_curves_on_the_charts_of_its_kind(dvc_yaml, defaul
         assert [p for p in plots.values() if loss in p["y"]], name
     for definition in plots.values():
         assert definition["title"] and definition["x_label"] and definition["y_label"]
+
+
+def test_a_stage_command_imports_the_shapegen_of_its_own_copy(dvc_yaml, repo_root, tmp_path):
+    # A queued experiment runs in a copy of the project: its stages must load the copy's
+    # src/, not the editable install's (the workspace's).
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copytree(repo_root / "src" / "shapegen", tmp_path / "src" / "shapegen")
+    prefix = dvc_yaml.STAGE_COMMAND_PREFIX.replace("python ", "")
+    command = f'{prefix}"{sys.executable}" -c "import shapegen; print(shapegen.__file__)"'
+    result = subprocess.run(
+        command, shell=True, cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == str(tmp_path / "src" / "shapegen" / "__init__.py")
