@@ -294,7 +294,10 @@ TRAIN_LOSSES = {
     # (data, head): (id, what the loss is)
     ("rectangles", "point"): ("train_loss_mae", "MAE per rectangle"),
     ("rectangles", "mixture"): ("train_loss_rectangles_nll", "NLL per rectangle (nats)"),
-    ("shapes", "categorical"): ("train_loss_shapes_nll", "NLL per shape (nats)"),
+    ("shapes", "categorical"): (
+        "train_loss_shapes_nll",
+        "NLL (nats) per shape; per move in the point framing",
+    ),
 }
 
 
