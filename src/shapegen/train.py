@@ -199,10 +199,9 @@ def length_buckets(
     steps): its share of the data, rounded down, the last bucket taking the rest. Each
     part takes its bucket's sequences in stored order, and those beyond its share, evenly
     spread, go on to the next, longer bucket. Every update has the mix of the whole data,
-    and its part
-    of 4-point shapes runs 5 steps, not 9. (Batches of one bucket each, cheaper still,
-    change the mix from update to update: that shook an unconditional model's family
-    shares, family_tv 0.05 on one weight seed of five.)
+    and its part of 4-point shapes runs 5 steps, not 9. (Batches of one bucket each,
+    cheaper still, change the mix from update to update: that shook an unconditional
+    model's family shares, family_tv 0.05 on one weight seed of five.)
     """
     steps = np.asarray(steps)
     n_updates = len(steps) // per_update
@@ -211,10 +210,10 @@ def length_buckets(
     carried = np.zeros(0, dtype=np.int64)  # earlier buckets' sequences beyond their share
     taken = 0
     for bucket, bucket_steps_of in enumerate(bucket_steps):
-        members = np.union1d(carried, np.flatnonzero(bucket_of == bucket))
+        own = np.flatnonzero(bucket_of == bucket)
+        members = np.union1d(carried, own)
         last = bucket == len(bucket_steps) - 1
-        share = np.sum(bucket_of == bucket) * per_update // len(steps)
-        count = per_update - taken if last else int(share)
+        count = per_update - taken if last else len(own) * per_update // len(steps)
         taken += count
         # The sequences beyond the share, spread evenly over the stored order: at its end
         # they would tilt the last updates' mix (an unconditional model's family shares
@@ -253,7 +252,7 @@ def make_update_loop(model: keras.Model, jit_compile: bool, n_parts: int = 1) ->
         def update(i, losses):
             batch = i % n_batches  # passes over the data, in stored order each time
             with tf.GradientTape() as tape:
-                if n_parts == 1:
+                if n_parts == 1:  # the rectangles' updates, bit for bit as they were
                     predictions = model(inputs[0][batch], training=True)
                     loss = tf.reduce_mean(loss_fn(targets[0][batch], predictions))
                 else:
