@@ -14,8 +14,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 from shapegen import paths
 from shapegen.config import load_params, variant_params
 from shapegen.dataset import make_dataset
@@ -25,6 +23,8 @@ from shapegen.model_files import save_model
 from shapegen.report import machine_description, markdown_table, rewrite_regions
 from shapegen.targets import RECTANGLE_BIN_RATIOS, rectangle_misses
 from shapegen.train import train_variant
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 VARIANT = "mixture"

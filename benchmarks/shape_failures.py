@@ -16,12 +16,12 @@ turns not regular enough).
 
 import argparse
 
-import numpy as np
-
 from shapegen.config import load_params
 from shapegen.evaluate import draw_generated
 from shapegen.families import INVALID, broken_constraints, family_weight_array, recognise
 from shapegen.loading import load_generator
+
+import numpy as np
 
 
 def main() -> None:

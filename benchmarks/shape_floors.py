@@ -12,13 +12,13 @@ are about 0.02 each). Writes its table into docs/performance.md (`make seeds` ru
 import argparse
 from pathlib import Path
 
-import numpy as np
-
 from shapegen import paths
 from shapegen.config import load_params
 from shapegen.families import draw_shapes, family_weight_array, recognise
 from shapegen.metrics import family_metrics
 from shapegen.report import machine_description, markdown_table, rewrite_regions
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 

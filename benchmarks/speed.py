@@ -19,8 +19,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 from shapegen import paths
 from shapegen.chapter import chapter_model, fit_one_rectangle_at_a_time, generate_rectangle
 from shapegen.config import load_params
@@ -29,6 +27,8 @@ from shapegen.loading import load_generator
 from shapegen.model_files import save_model
 from shapegen.report import machine_description, markdown_table, rewrite_regions
 from shapegen.train import train_variant
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT_FILES = ("src", "pipeline", "dvc.yaml", "params.yaml", ".dvcignore", "README.md", "docs")

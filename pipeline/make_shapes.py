@@ -1,12 +1,12 @@
 """Stage shapes: draw the train and test shapes of three families into data/shapes.h5."""
 
-import numpy as np
-
 from shapegen import paths
 from shapegen.config import load_params
 from shapegen.families import family_weight_array
 from shapegen.shapes_dataset import make_shapes, write_shapes
 from shapegen.stage import run_stage
+
+import numpy as np
 
 
 def main() -> None:

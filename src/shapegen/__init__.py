@@ -3,14 +3,22 @@
 `shapegen.load_generator(model)` draws shapes from a trained model without TensorFlow
 (shapegen.loading; the interface, `Generator`: shapegen.generator). The package root
 imports nothing heavy: stages that do not need numpy's friends or TensorFlow (the params
-check) start in a fraction of a second.
+check) start in a fraction of a second. Importing it pins the process's numerics
+(shapegen.numerics) for the libraries that load after it.
 """
 
 import os
+import sys
+
+from shapegen import numerics
 
 # TensorFlow's C++ start-up chatter (CPU features, XLA service lines) buries the
 # stages' own output; a user who sets the variable keeps their own level.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Before numpy or TensorFlow load (they read these once): the same bytes on any x86-64
+# CPU with AVX2 (shapegen/numerics.py). A stage checks that they had not loaded already.
+LOADED_BEFORE_PIN = tuple(name for name in numerics.PINNED_LIBRARIES if name in sys.modules)
+NUMERICS_NOTES = numerics.pin()
 
 __all__ = ["Generator", "load_generator"]
 

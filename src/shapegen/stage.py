@@ -4,14 +4,21 @@ import argparse
 import sys
 from collections.abc import Callable
 
+import shapegen
 from shapegen.errors import InputError
+from shapegen.numerics import check_pinned
 
 
 def run_stage(main: Callable[[], None]) -> None:
     """Run a stage; a user's mistake prints one line to stderr and exits with status 2.
 
-    Anything else is a bug in shapegen and keeps its traceback.
+    Anything else is a bug in shapegen and keeps its traceback. The numerics must have
+    been pinned before numpy or TensorFlow loaded; a setting of the user's that the pin
+    replaced is said on stderr.
     """
+    check_pinned(shapegen.LOADED_BEFORE_PIN)
+    for note in shapegen.NUMERICS_NOTES:
+        print(f"note: {note} (byte-identical outputs: docs/reproducibility.md)", file=sys.stderr)
     try:
         main()
     except InputError as error:
