@@ -20,8 +20,11 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $@
 
+# Then says whether the outputs are the committed bytes, and if not, what moved and by how
+# much against the seeds' spread (docs/reproducibility.md).
 repro: venv
 	$(BIN)/dvc repro
+	$(BIN)/python tools/compare_outputs.py
 
 test: venv
 	$(BIN)/pytest

@@ -20,7 +20,12 @@ from shapegen.dataset import make_dataset
 from shapegen.evaluate import evaluate_with_settings
 from shapegen.loading import load_generator
 from shapegen.model_files import save_model
-from shapegen.report import machine_description, markdown_table, rewrite_regions
+from shapegen.report import (
+    machine_description,
+    markdown_table,
+    rewrite_regions,
+    write_seed_results,
+)
 from shapegen.targets import RECTANGLE_BIN_RATIOS, rectangle_misses
 from shapegen.train import train_variant
 
@@ -95,6 +100,17 @@ def main() -> None:
         values = np.array([metrics[name] for metrics, _ in results])
         print(f"{name}\t{values.min():.4f}\t{np.median(values):.4f}\t{values.max():.4f}")
     passed = sum(not missed for _, missed in results)
+    # The spread across weight seeds alone, on the committed dataset (make repro's yardstick).
+    write_seed_results(
+        ROOT / paths.SEEDS_RESULTS_FILE,
+        {
+            VARIANT: [
+                metrics
+                for (_, dataset_seed), (metrics, _) in zip(runs, results, strict=True)
+                if dataset_seed == default_dataset_seed
+            ]
+        },
+    )
     rows = [
         [str(weight_seed), str(dataset_seed)]
         + [f"{metrics[name]:.4f}" for name in COLUMNS]

@@ -19,7 +19,12 @@ from shapegen.evaluate import evaluate_shapes_model
 from shapegen.families import family_weight_array
 from shapegen.loading import load_generator
 from shapegen.model_files import save_model
-from shapegen.report import machine_description, markdown_table, rewrite_regions
+from shapegen.report import (
+    machine_description,
+    markdown_table,
+    rewrite_regions,
+    write_seed_results,
+)
 from shapegen.shapes_dataset import make_shapes
 from shapegen.targets import SHAPES_SEED_INVALID_FRACTION, shapes_misses, shapes_summary
 from shapegen.train import train_variant, training_shape_weights
@@ -72,10 +77,11 @@ def main() -> None:
     }
     shapes = make_shapes(settings.seed, settings.n_train, settings.n_test, weights)
     print("\t".join(HEADER))
-    rows = []
+    rows, results = [], []
     for name in VARIANTS:
         for seed in range(1, args.weight_seeds + 1):
             row = run(params, name, seed, shapes)
+            results.append((row, name))
             missed = shapes_misses(row, invalid_fraction=SHAPES_SEED_INVALID_FRACTION)
             polygons = row["polygons_asked_invalid"]
             accuracy = min(row["accuracy"].values(), default=None)
@@ -85,6 +91,10 @@ def main() -> None:
             rows.append([name, str(seed), *cells, ",".join(missed) or "-"])
             print("\t".join(rows[-1]), flush=True)
     passed = sum(row[-1] == "-" for row in rows)
+    write_seed_results(
+        ROOT / paths.SEEDS_RESULTS_FILE,
+        {name: [row for row, variant in results if variant == name] for name in VARIANTS},
+    )
     rewrite_regions(
         ROOT / paths.PERFORMANCE_DOC,
         {

@@ -1,10 +1,11 @@
 """The generated regions of the README and docs, and what the docs may not say."""
 
+import json
 import re
 
 import pytest
 
-from shapegen.report import markdown_table, region_names, replace_regions
+from shapegen.report import markdown_table, region_names, replace_regions, write_seed_results
 
 DOC = """# title
 <!-- generated: one -->
@@ -144,3 +145,14 @@ def test_a_figure_that_could_not_be_measured_misses_its_target():
     assert rows["`sides_tv`"][2:] == ["-", "<= 0.025", "**missed**"]
     assert rows["largest `w1`"][4] == "**missed**"
     assert {"sides_tv", "w1", "fit_error_p95"} <= set(shapes_misses(shapes_summary(metrics)))
+
+
+def test_seed_results_keep_each_variants_scalar_metrics_and_the_other_variants(tmp_path):
+    path = tmp_path / "seeds.json"
+    runs = [{"width_w1": 0.004, "by_step": {"a": 1.0}}, {"width_w1": 0.005, "by_step": {}}]
+    write_seed_results(path, {"mixture": runs})
+    write_seed_results(path, {"families": [{"invalid_fraction": 0.008}]})
+    assert json.loads(path.read_text()) == {
+        "families": {"invalid_fraction": [0.008]},
+        "mixture": {"width_w1": [0.004, 0.005]},
+    }

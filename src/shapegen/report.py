@@ -6,6 +6,7 @@ outputs; `make bench` and `make seeds` rewrite those in docs/performance.md. Tex
 the regions is the authors'; inside, a hand edit is undone by the next run.
 """
 
+import json
 import os
 import platform
 import re
@@ -56,6 +57,16 @@ def rewrite_regions(path: Path, contents: Mapping[str, str]) -> bool:
     if new != text:
         path.write_text(new, encoding="utf-8")
     return new != text
+
+
+def write_seed_results(path: Path, runs: Mapping[str, Sequence[Mapping]]) -> None:
+    """Merge each variant's scalar metrics across weight seeds (variant -> metric -> one
+    value per seed) into a JSON file, keeping the variants another benchmark wrote."""
+    results = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    for variant, metrics in runs.items():
+        names = [name for name, value in metrics[0].items() if isinstance(value, int | float)]
+        results[variant] = {name: [float(run[name]) for run in metrics] for name in names}
+    path.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -1,0 +1,85 @@
+"""After `dvc repro` (the end of `make repro`): are the outputs the committed bytes?
+
+If dvc.lock is unchanged, every output is. Otherwise say why they may differ (params or
+code changed since the commit, or a machine outside docs/reproducibility.md's contract),
+which outputs changed, and which metrics moved and by how much, against their spread
+across weight seeds (docs/results/seeds.json, written by `make seeds`).
+"""
+
+import json
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from shapegen import paths
+from shapegen.drift import changed_metrics, drift_lines
+
+ROOT = Path(__file__).resolve().parents[1]
+INPUTS = ("params.yaml", "dvc.yaml", "src", "pipeline")
+
+
+def git(*args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def output_hashes(lock_text: str) -> dict[str, str]:
+    """Each output path of a dvc.lock and its md5."""
+    lock = YAML(typ="safe", pure=True).load(lock_text) or {}
+    return {
+        out["path"]: out.get("md5", "")
+        for stage in lock.get("stages", {}).values()
+        for out in stage.get("outs", [])
+    }
+
+
+def inside_contract() -> bool:
+    """Whether this machine is one the bytes are promised on: x86-64 with AVX2."""
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return False
+    try:
+        return " avx2 " in Path("/proc/cpuinfo").read_text().replace("\n", " ")
+    except OSError:
+        return False
+
+
+def main() -> None:
+    committed = git("show", "HEAD:dvc.lock")
+    current = (ROOT / "dvc.lock").read_text()
+    if current == committed:
+        print("make repro: every output is the committed bytes (dvc.lock unchanged)")
+        return
+    old, new = output_hashes(committed), output_hashes(current)
+    moved = sorted(path for path in new if old.get(path) != new[path])
+    print(f"make repro: {len(moved)} outputs differ from the commit: {', '.join(moved)}")
+    if git("status", "--porcelain", "--", *INPUTS).strip():
+        print("  params or code differ from the commit (git status): the outputs follow them")
+    elif inside_contract():
+        print(
+            "  with the committed params and code, on x86-64 with AVX2, where the bytes are "
+            "promised: please report it (docs/reproducibility.md)"
+        )
+    else:
+        print(
+            f"  this machine ({platform.machine()}) is outside the byte-identical contract "
+            "(docs/reproducibility.md): compare the metrics below with the seeds' spread"
+        )
+    diff = subprocess.run(
+        ["dvc", "metrics", "diff", "--json"], cwd=ROOT, capture_output=True, text=True
+    )
+    if diff.returncode != 0:
+        print(f"  dvc metrics diff failed: {diff.stderr.strip()}", file=sys.stderr)
+        return
+    spreads_file = ROOT / paths.SEEDS_RESULTS_FILE
+    spreads = json.loads(spreads_file.read_text()) if spreads_file.exists() else {}
+    lines = drift_lines(changed_metrics(json.loads(diff.stdout or "{}")), spreads)
+    for line in lines or ["no metric changed"]:
+        print(f"  {line}")
+
+
+if __name__ == "__main__":
+    main()
