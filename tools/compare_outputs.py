@@ -18,7 +18,6 @@ from shapegen import paths
 from shapegen.drift import changed_metrics, drift_lines
 
 ROOT = Path(__file__).resolve().parents[1]
-INPUTS = ("params.yaml", "dvc.yaml", "src", "pipeline")
 
 
 def git(*args: str) -> str:
@@ -27,14 +26,24 @@ def git(*args: str) -> str:
     ).stdout
 
 
-def output_hashes(lock_text: str) -> dict[str, str]:
-    """Each output path of a dvc.lock and its md5."""
-    lock = YAML(typ="safe", pure=True).load(lock_text) or {}
-    return {
-        out["path"]: out.get("md5", "")
-        for stage in lock.get("stages", {}).values()
-        for out in stage.get("outs", [])
-    }
+def stages(lock_text: str) -> dict[str, dict]:
+    """A dvc.lock's stages by name."""
+    return (YAML(typ="safe", pure=True).load(lock_text) or {}).get("stages", {})
+
+
+def output_hashes(lock: dict[str, dict]) -> dict[str, str]:
+    """Each output path of a dvc.lock's stages and its md5."""
+    return {out["path"]: out.get("md5", "") for stage in lock.values() for out in stage["outs"]}
+
+
+def changed_inputs(old: dict[str, dict], new: dict[str, dict]) -> list[str]:
+    """The stages whose code, data or params (as DVC recorded them) differ."""
+    return sorted(
+        name
+        for name, stage in new.items()
+        if (stage.get("deps"), stage.get("params"))
+        != (old.get(name, {}).get("deps"), old.get(name, {}).get("params"))
+    )
 
 
 def inside_contract() -> bool:
@@ -48,16 +57,25 @@ def inside_contract() -> bool:
 
 
 def main() -> None:
-    committed = git("show", "HEAD:dvc.lock")
+    try:
+        committed = git("show", "HEAD:dvc.lock")
+    except (OSError, subprocess.CalledProcessError):
+        print("make repro: no committed dvc.lock to compare the outputs with (not a git clone)")
+        return
     current = (ROOT / "dvc.lock").read_text()
     if current == committed:
         print("make repro: every output is the committed bytes (dvc.lock unchanged)")
         return
-    old, new = output_hashes(committed), output_hashes(current)
+    old_stages, new_stages = stages(committed), stages(current)
+    old, new = output_hashes(old_stages), output_hashes(new_stages)
     moved = sorted(path for path in new if old.get(path) != new[path])
     print(f"make repro: {len(moved)} outputs differ from the commit: {', '.join(moved)}")
-    if git("status", "--porcelain", "--", *INPUTS).strip():
-        print("  params or code differ from the commit (git status): the outputs follow them")
+    inputs = changed_inputs(old_stages, new_stages)
+    if inputs:
+        print(
+            f"  the code, data or params of {len(inputs)} stages differ from the commit's "
+            f"({', '.join(inputs)}): the outputs follow them"
+        )
     elif inside_contract():
         print(
             "  with the committed params and code, on x86-64 with AVX2, where the bytes are "
@@ -69,7 +87,10 @@ def main() -> None:
             "(docs/reproducibility.md): compare the metrics below with the seeds' spread"
         )
     diff = subprocess.run(
-        ["dvc", "metrics", "diff", "--json"], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "dvc", "metrics", "diff", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     if diff.returncode != 0:
         print(f"  dvc metrics diff failed: {diff.stderr.strip()}", file=sys.stderr)
