@@ -37,13 +37,20 @@ def output_hashes(lock: dict[str, dict]) -> dict[str, str]:
 
 
 def changed_inputs(old: dict[str, dict], new: dict[str, dict]) -> list[str]:
-    """The stages whose code, data or params (as DVC recorded them) differ."""
-    return sorted(
-        name
-        for name, stage in new.items()
-        if (stage.get("deps"), stage.get("params"))
-        != (old.get(name, {}).get("deps"), old.get(name, {}).get("params"))
-    )
+    """The stages whose code, data files or params differ, as DVC recorded them; a dep
+    that is another stage's output is left out (it moves with the machine)."""
+    produced = set(output_hashes(new))
+
+    def inputs(stage: dict) -> tuple:
+        deps = {dep["path"]: dep.get("md5") for dep in stage.get("deps", [])}
+        own = {
+            path: md5
+            for path, md5 in deps.items()
+            if not any(path == out or path.startswith(f"{out}/") for out in produced)
+        }
+        return own, stage.get("params")
+
+    return sorted(name for name, stage in new.items() if inputs(stage) != inputs(old.get(name, {})))
 
 
 def inside_contract() -> bool:
