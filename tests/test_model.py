@@ -1,7 +1,8 @@
 import keras
 import numpy as np
+import pytest
 
-from shapegen.model import MemorylessLSTM, build_model
+from shapegen.model import MemorylessLSTM, PortableOrthogonal, build_model
 
 from .models import small_mixture_model
 
@@ -67,3 +68,14 @@ def test_the_memoryless_lstm_is_keras_lstm_from_the_zero_state():
     )
     # Initialised as keras.layers.LSTM is: the forget gate's bias 1, the rest 0.
     np.testing.assert_array_equal(ours.bias.numpy(), np.repeat([0.0, 1.0, 0.0, 0.0], 5))
+
+
+@pytest.mark.parametrize("shape", [(10, 40), (128, 512), (40, 10)])
+def test_portable_orthogonal_is_keras_orthogonal_but_for_rounding(shape):
+    portable = np.asarray(PortableOrthogonal(seed=8)(shape))
+    reference = np.asarray(keras.initializers.Orthogonal(seed=8)(shape))
+    assert portable.dtype == np.float32 and portable.shape == shape
+    np.testing.assert_allclose(portable, reference, atol=1e-6)
+    small = min(shape)
+    gram = portable @ portable.T if shape[0] < shape[1] else portable.T @ portable
+    np.testing.assert_allclose(gram, np.eye(small), atol=1e-5)

@@ -6,9 +6,11 @@ TensorFlow through shapegen.network, which reads these same layers.
 """
 
 import dataclasses
+import math
 from pathlib import Path
 
 import keras
+import numpy as np
 
 from shapegen import categorical
 from shapegen.geometry import N_STEPS as N_CORNER_STEPS
@@ -70,6 +72,24 @@ def build_model(
         optimizer=_adam(learning_rate, learning_rate_decay_to, n_updates),
     )
     return model
+
+
+@keras.saving.register_keras_serializable(package="shapegen")
+class PortableOrthogonal(keras.initializers.Orthogonal):
+    """Keras' Orthogonal initializer (the same normal draw, Q of its QR decomposition, signs
+    from R's diagonal) with the decomposition done by numpy in float64: TensorFlow's QR of a
+    128-wide matrix rounds differently on different CPUs, numpy's LAPACK with its kernels
+    pinned (shapegen.numerics) does not (docs/reproducibility.md)."""
+
+    def __call__(self, shape, dtype=None):
+        rows, cols = math.prod(shape[:-1]), shape[-1]
+        normal = keras.random.normal((max(rows, cols), min(rows, cols)), seed=self.seed)
+        q, r = np.linalg.qr(keras.ops.convert_to_numpy(normal).astype(np.float64))
+        q *= np.sign(np.diag(r))
+        if rows < cols:
+            q = q.T
+        values = (self.gain * q).reshape(shape)
+        return keras.ops.convert_to_tensor(values, dtype=dtype or keras.config.floatx())
 
 
 @keras.saving.register_keras_serializable(package="shapegen")
@@ -340,7 +360,7 @@ def _seeded_lstm(units: int, seed: int, return_sequences: bool) -> keras.layers.
         unroll=True,
         return_sequences=return_sequences,
         kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
-        recurrent_initializer=keras.initializers.Orthogonal(seed=seed + 1),
+        recurrent_initializer=PortableOrthogonal(seed=seed + 1),
     )
 
 
