@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from shapegen import paths
+from shapegen import numerics, paths
 from shapegen.drift import changed_metrics, drift_lines
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +55,7 @@ def changed_inputs(old: dict[str, dict], new: dict[str, dict]) -> list[str]:
 
 def inside_contract() -> bool:
     """Whether this machine is one the bytes are promised on: x86-64 with AVX2."""
-    if platform.machine().lower() not in ("x86_64", "amd64"):
+    if platform.machine().lower() not in numerics.X86_64:
         return False
     try:
         return " avx2 " in Path("/proc/cpuinfo").read_text().replace("\n", " ")
@@ -76,8 +76,14 @@ def main() -> None:
     old_stages, new_stages = stages(committed), stages(current)
     old, new = output_hashes(old_stages), output_hashes(new_stages)
     moved = sorted(path for path in new if old.get(path) != new[path])
-    print(f"make repro: {len(moved)} outputs differ from the commit: {', '.join(moved)}")
     inputs = changed_inputs(old_stages, new_stages)
+    if not moved:
+        print(
+            "make repro: every output is the committed bytes; dvc.lock records other code, "
+            f"data or params for {len(inputs)} stages ({', '.join(inputs)})"
+        )
+        return
+    print(f"make repro: {len(moved)} outputs differ from the commit: {', '.join(moved)}")
     if inputs:
         print(
             f"  the code, data or params of {len(inputs)} stages differ from the commit's "
@@ -85,8 +91,9 @@ def main() -> None:
         )
     elif inside_contract():
         print(
-            "  with the committed params and code, on x86-64 with AVX2, where the bytes are "
-            "promised: please report it (docs/reproducibility.md)"
+            "  with the committed params and code, on x86-64 with AVX2: on the commit's CPU "
+            "model that is a bug, please report it; on another model the LSTM sequence models "
+            "may differ yet (docs/reproducibility.md)"
         )
     else:
         print(

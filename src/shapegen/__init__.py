@@ -15,8 +15,9 @@ from shapegen import numerics
 # TensorFlow's C++ start-up chatter (CPU features, XLA service lines) buries the
 # stages' own output; a user who sets the variable keeps their own level.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-# Before numpy or TensorFlow load (they read these once): the same bytes on any x86-64
-# CPU with AVX2 (shapegen/numerics.py). A stage checks that they had not loaded already.
+# Before numpy or TensorFlow load (they read these once): the same bytes whatever the
+# cores and the instruction set beyond AVX2 (shapegen/numerics.py). A stage checks that
+# they had not loaded already.
 LOADED_BEFORE_PIN = tuple(name for name in numerics.PINNED_LIBRARIES if name in sys.modules)
 NUMERICS_NOTES = numerics.pin()
 

@@ -7,8 +7,8 @@ Where the outputs cannot be the committed bytes (another CPU kind, docs/reproduc
 import statistics
 from collections.abc import Mapping, Sequence
 
-# Inside the contract a difference is a bug; outside it, one within the seeds' spread is
-# the machine's rounding, not a change of the recipe.
+# Outside the contract, a difference within the seeds' spread is the machine's rounding,
+# not a change of the recipe: each moved metric is given in units of that spread.
 SPREAD_NOTE = "sd across weight seeds (make seeds)"
 
 

@@ -1,5 +1,6 @@
-"""Pinned numerics: the settings that give every output the same bytes on any x86-64 CPU
-with AVX2, whatever its instruction set beyond AVX2 and its number of cores.
+"""Pinned numerics: the settings that give every output the same bytes on an x86-64 CPU
+with AVX2, whatever its instruction set beyond AVX2 and its number of cores (across CPU
+models, what is and is not yet the same: docs/reproducibility.md).
 
 Each library picks its code by the machine it runs on, and each choice rounds sums in
 another order (measured: docs/reproducibility.md):
@@ -9,7 +10,7 @@ another order (measured: docs/reproducibility.md):
 - The compiled loop hands its matrix products and reductions to libraries that choose
   their kernels when they run, by the CPU: YNNPACK, and oneDNN's sgemm under TensorFlow's
   Eigen contractions. Without both, the products are Eigen's own kernels, compiled once
-  into TensorFlow for every x86-64 CPU (about 1.4x slower updates here).
+  into TensorFlow for every x86-64 CPU (slower: docs/reproducibility.md).
 - numpy picks AVX-512 kernels (float64 exp, log, sin, arctan2, ...) where the CPU has them.
 - OpenBLAS, under numpy's matmul, picks its kernels by the CPU's model.
 
@@ -48,17 +49,15 @@ def pinned_environment(
     the current environment, and a note for each of the user's own settings they replace."""
     if machine.lower() not in X86_64:
         return {}, []
-    notes = []
     user_flags = environ.get("XLA_FLAGS", "").split()
     kept = [flag for flag in user_flags if flag.split("=", 1)[0] not in XLA_PINNED_FLAGS]
     pinned = [f"{name}={value}" for name, value in XLA_PINNED_FLAGS.items()]
-    notes += [
+    notes = [
         f"XLA_FLAGS {flag} replaced by {XLA_PINNED_FLAGS[flag.split('=', 1)[0]]!r}"
         for flag in user_flags
         if flag not in kept and flag not in pinned
     ]
-    settings = {
-        "XLA_FLAGS": " ".join(kept + pinned),
+    replaced = {
         "TF_NUM_INTRAOP_THREADS": str(INTRA_OP_THREADS),
         "OPENBLAS_CORETYPE": OPENBLAS_CORETYPE,
         # Eigen's own contraction kernels instead of oneDNN's sgemm (read by TensorFlow).
@@ -66,13 +65,17 @@ def pinned_environment(
     }
     notes += [
         f"{name}={environ[name]} replaced by {value}"
-        for name, value in settings.items()
-        if name != "XLA_FLAGS" and environ.get(name, value) != value
+        for name, value in replaced.items()
+        if environ.get(name, value) != value
     ]
     disabled = environ.get("NPY_DISABLE_CPU_FEATURES", "").replace(",", " ").split()
-    settings["NPY_DISABLE_CPU_FEATURES"] = " ".join(
-        disabled + [name for name in NUMPY_DISABLED_FEATURES if name not in disabled]
-    )
+    settings = {
+        "XLA_FLAGS": " ".join(kept + pinned),
+        **replaced,
+        "NPY_DISABLE_CPU_FEATURES": " ".join(
+            disabled + [name for name in NUMPY_DISABLED_FEATURES if name not in disabled]
+        ),
+    }
     return settings, notes
 
 
