@@ -113,7 +113,10 @@ def test_help_shows_an_example(project, command):
 BAD = {
     "unknown variant": (("sample", "tiney"), r"^error: tiney: no such model file, .*pointy, tiny$"),
     "missing file": (("sample", "gone.keras"), r"^error: gone\.keras: model file not found"),
-    "not a model": (("sample", "notes.keras"), r"^error: notes\.keras: not a shapegen model file"),
+    "not a model": (
+        ("sample", "notes.keras"),
+        r"^error: notes\.keras: not a zip archive .*; expected a model file",
+    ),
     "n zero": (("sample", "tiny", "-n", "0"), r"^error: -n: 0 is not a number of shapes"),
     "n negative": (("sample", "tiny", "-n", "-3"), r"^error: -n: -3 is not a number of shapes"),
     "n not whole": (("sample", "tiny", "-n", "2.5"), r"^error: -n: '2\.5' is not a number"),
@@ -141,7 +144,10 @@ BAD = {
         ("sample", "tiny", "--png", "no/such/folder/x.png"),
         r"^error: --png: no/such/folder/x\.png: folder no/such/folder does not exist",
     ),
-    "png is a folder": (("sample", "tiny", "--png", "data"), r"^error: --png: data is a folder"),
+    "png is a folder": (
+        ("sample", "tiny", "--png", "data"),
+        r"^error: --png: data: is a folder; expected a regular file",
+    ),
     "bad format": (("sample", "tiny", "--format", "xml"), r"^error: shapegen sample: argument"),
     "no command": ((), r"^error: shapegen: the following arguments are required: COMMAND"),
     "unknown command": (("draw",), r"^error: shapegen: argument COMMAND: invalid choice"),

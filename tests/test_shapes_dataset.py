@@ -79,7 +79,7 @@ BAD = {
     ),
     "missing array": (
         lambda path: edit(path, lambda f: f.__delitem__("test_lengths")),
-        r"no 'test_lengths' dataset; expected test_points, test_lengths, test_families, ",
+        r"no dataset 'test_lengths'; expected one",
     ),
     "points as float32": (
         lambda path: edit(
@@ -89,7 +89,7 @@ BAD = {
                 f.create_dataset("train_points", data=np.zeros((300, 8, 2), np.float32)),
             ),
         ),
-        r"'train_points' is float32 of shape \(300, 8, 2\); expected float64 of shape \(n, 8, 2\)",
+        r"'train_points' has dtype float32; expected float64",
     ),
     "a moved point": (
         lambda path: edit(path, set_row("points", 7, (1, 0), 0.123)),
@@ -130,7 +130,9 @@ def test_a_broken_file_is_one_clear_error(tmp_path, case):
 
 
 def test_a_missing_file_says_how_to_build_it(tmp_path):
-    with pytest.raises(InputError, match=r"shapes\.h5: file not found \(run `dvc repro`"):
+    with pytest.raises(
+        InputError, match=r"shapes\.h5: HDF5 shapes file not found \(run `dvc repro`"
+    ):
         read_shapes(tmp_path / "shapes.h5")
 
 

@@ -5,9 +5,12 @@ mistake is one line on stderr and exit status 2; output goes to stdout, figures 
 """
 
 import argparse
+import contextlib
 import csv
 import json
+import math
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,9 +18,10 @@ from pathlib import Path
 import numpy as np
 
 from shapegen import paths
-from shapegen.errors import InputError
+from shapegen.errors import InputError, one_line, shown
 from shapegen.families import FAMILIES, FIT_TOLERANCE, INVALID, MAX_POINTS, recognise
 from shapegen.generator import check_count, check_temperature
+from shapegen.input_files import MAX_NUMBER_CHARS, parse_json, read_input, reading
 from shapegen.loading import load_generator, model_path
 from shapegen.network import Network
 
@@ -28,6 +32,9 @@ MAX_SHAPES = 1_000_000
 PNG_PANEL_INCHES = 2.0
 PNG_DPI = 100
 PNG_MAX_SHAPES = 100  # more panels than this are drawn as the first 100
+# The metrics `info` shows: a JSON object of numbers (sections nest once), a TSV table.
+METRICS_MAX_BYTES = 2**24
+METRICS_MAX_DEPTH = 4
 
 SAMPLE_EXAMPLES = """examples:
   shapegen sample mixture -n 16 --seed 3
@@ -48,8 +55,17 @@ class OneLineParser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line (argparse prints the usage first)."""
 
     def error(self, message: str):
-        print(f"error: {self.prog}: {message} (see --help)", file=sys.stderr)
+        say_error(f"{self.prog}: {message} (see --help)")
         raise SystemExit(2)
+
+
+def say_error(message: str) -> None:
+    """`error: <message>` as one line on stderr; nothing if stderr is closed or fails."""
+    if sys.stderr is None:  # started with stderr closed (2>&-)
+        return
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(f"error: {one_line(message)}\n")
+        sys.stderr.flush()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -120,24 +136,53 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the `shapegen` console script."""
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_values_attached(sys.argv[1:] if argv is None else argv))
     try:
+        if sys.stdout is None:
+            raise InputError(
+                "standard output is closed (>&-); expected somewhere to print the shapes, "
+                "e.g. > shapes.json"
+            )
         output = run_sample(args) if args.command == "sample" else run_info(args.model)
+    except InputError as error:
+        say_error(str(error))
+        raise SystemExit(2) from None
+    try:
         sys.stdout.write(output)
         sys.stdout.flush()
-    except InputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
     except BrokenPipeError:
         # `shapegen sample ... | head`: the reader left; no traceback for that.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         raise SystemExit(1) from None
     except OSError as error:
         # stdout cannot take the output (a full disk, /dev/full): one line, and no second
         # failure when Python flushes stdout at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        print(f"error: standard output: {error.strerror or error}", file=sys.stderr)
+        _silence_stdout()
+        say_error(f"standard output: {error.strerror or error}")
         raise SystemExit(1) from None
+
+
+def _silence_stdout() -> None:
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+# Options whose value may be a negative number: argparse takes `--given -0.5,0` for an
+# option of its own (it only knows plain negative numbers such as -1 or -0.5).
+_VALUE_OPTIONS = ("-n", "--seed", "--temperature", "--given")
+_NEGATIVE_NUMBER = re.compile(r"-[0-9.]")
+
+
+def _values_attached(argv: Sequence[str]) -> list[str]:
+    """argv with each value-taking option's negative value attached (`--given=-0.5,0`)."""
+    attached: list[str] = []
+    for arg in argv:
+        previous = attached[-1] if attached else ""
+        if previous in _VALUE_OPTIONS and _NEGATIVE_NUMBER.match(arg):
+            attached[-1] = f"{previous}={arg}"
+        else:
+            attached.append(arg)
+    return attached
 
 
 def run_sample(args: argparse.Namespace) -> str:
@@ -246,11 +291,18 @@ def _parse_point(text: str) -> tuple[float, float]:
 
 
 def _writable_path(text: str) -> Path:
-    """--png's path, checked before any work: its folder exists and can be written."""
+    """--png's path, checked before any work: a regular file or a new name, in a folder
+    that exists and can be written."""
+    from shapegen.files import check_target
+
+    if not text:
+        raise InputError("--png: the file name is empty; expected a file name")
     path = Path(text)
     folder = path.parent
-    if path.is_dir():
-        raise InputError(f"--png: {text} is a folder; expected a file name")
+    try:
+        check_target(path)
+    except InputError as error:
+        raise InputError(f"--png: {error}") from None
     if not folder.is_dir():
         raise InputError(f"--png: {text}: folder {folder} does not exist; expected an existing one")
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
@@ -275,7 +327,7 @@ def _write_png(
     shown = (
         f"{len(drawn)}" if len(drawn) == len(shapes) else f"the first {len(drawn)} of {len(shapes)}"
     )
-    title = f"{model}: {shown} shapes at temperature {temperature}"
+    title = f"{_title_text(model)}: {shown} shapes at temperature {temperature}"
     if families is None:
         figure = rectangle_grid_figure(np.stack(drawn), rows, cols, PNG_PANEL_INCHES, title)
     else:
@@ -283,8 +335,17 @@ def _write_png(
         figure = shape_grid_figure(drawn, labels, rows, cols, PNG_PANEL_INCHES, title)
     try:
         write_figure(path, figure, PNG_DPI)
+    except InputError as error:
+        raise InputError(f"--png: {error}") from None
     except OSError as error:
         raise InputError(f"--png: {path} could not be written ({error.strerror})") from None
+
+
+def _title_text(model: str) -> str:
+    """The model argument as a figure title shows it: its undecodable bytes and control
+    characters escaped, a `$` literal (matplotlib would read `$...$` as mathtext)."""
+    text = one_line(model.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+    return text.replace("$", r"\$")
 
 
 def _variant_of(path: Path) -> str | None:
@@ -302,25 +363,74 @@ def _metrics_of(variant: str | None, path: Path, updates: int) -> tuple[str, dic
         return "none (the pipeline scores the models of its variants)", {}
     if path.resolve() == paths.model_file(variant).resolve():
         source = paths.metrics_file(variant)
-        if not source.is_file():
+        if not source.exists():
             return f"not computed yet ({source}: run `dvc repro`)", {}
-        return str(source), _flat(json.loads(source.read_text()))
+        with reading(source, "metrics file"):
+            data = read_input(source, "metrics file", METRICS_MAX_BYTES)
+            metrics = parse_json(data, str(source), METRICS_MAX_DEPTH)
+            if not isinstance(metrics, dict):
+                raise InputError(f"{source}: holds {shown(metrics)}; expected a JSON object")
+            return str(source), _flat(metrics, str(source))
     curve = paths.learning_curve_file(variant)
-    if curve.is_file():
-        with curve.open(newline="") as file:
-            for row in csv.DictReader(file, delimiter="\t"):
-                if int(row["train_updates"]) == updates:
-                    return f"{curve} (the checkpoint's row)", {k: float(v) for k, v in row.items()}
+    if curve.exists():
+        with reading(curve, "learning curve"):
+            for row in _curve_rows(curve):
+                if row["train_updates"] == updates:
+                    return f"{curve} (the checkpoint's row)", row
     return f"none for this checkpoint ({curve} has no row of {updates:,} updates)", {}
 
 
-def _flat(values: dict, prefix: str = "") -> dict:
+def _curve_rows(curve: Path) -> list[dict]:
+    """The learning curve's rows, every value a finite number, train_updates whole."""
+    data = read_input(curve, "learning curve", METRICS_MAX_BYTES)
+    try:
+        lines = data.decode("utf-8").splitlines()
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{curve}: not UTF-8 text (byte {error.start}); expected a TSV table"
+        ) from None
+    reader = csv.reader(lines, delimiter="\t")
+    header = next(reader, [])
+    if "train_updates" not in header:
+        raise InputError(f"{curve}: header {shown(header)}; expected a train_updates column")
+    rows = []
+    for number, cells in enumerate(reader, start=2):
+        if len(cells) != len(header):
+            raise InputError(
+                f"{curve}: line {number} has {len(cells)} cells; expected {len(header)}"
+            )
+        row = dict(zip(header, (_finite(cell, curve, number) for cell in cells), strict=True))
+        if not float(row["train_updates"]).is_integer():
+            raise InputError(
+                f"{curve}: line {number}: train_updates {row['train_updates']!r}; expected a "
+                "whole number"
+            )
+        row["train_updates"] = int(row["train_updates"])
+        rows.append(row)
+    return rows
+
+
+def _finite(cell: str, source: Path, line: int) -> float:
+    try:
+        value = float(cell) if len(cell) <= MAX_NUMBER_CHARS else math.nan
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise InputError(f"{source}: line {line}: {shown(cell)}; expected a finite number")
+    return value
+
+
+def _flat(values: dict, source: str, prefix: str = "") -> dict:
+    """A metrics object's numbers by dotted name; InputError for anything else."""
     flat = {}
     for key, value in values.items():
         if isinstance(value, dict):
-            flat.update(_flat(value, f"{prefix}{key}."))
-        else:
+            flat.update(_flat(value, source, f"{prefix}{key}."))
+        elif isinstance(value, int | float) and not isinstance(value, bool):
             flat[f"{prefix}{key}"] = value
+        else:
+            name = shown(f"{prefix}{key}")
+            raise InputError(f"{source}: {name} is {shown(value)}; expected a number")
     return flat
 
 

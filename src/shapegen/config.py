@@ -18,10 +18,19 @@ from typing import Any
 
 from ruamel.yaml import YAML, YAMLError
 from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 
 from shapegen import paths
-from shapegen.errors import InputError
+from shapegen.errors import SHOWN_CHARS, InputError, shown
 from shapegen.families import MAX_POINTS, SIDES
+from shapegen.input_files import MAX_NUMBER_CHARS, read_input, reading
 
 PARAMS_FILE = "params.yaml"
 SCHEMA_FILE = "params.schema.json"
@@ -406,31 +415,103 @@ class Params:
     )
 
 
+# params.yaml is read whole; a file past this size is not a params file.
+PARAMS_MAX_BYTES = 2**20
+# Nodes a document may expand to through its aliases (the committed file has about 500):
+# ten nested aliases of ten items each expand to ten billion ("billion laughs").
+MAX_YAML_NODES = 100_000
+# A plain scalar that starts like a number and is longer than this is refused before
+# YAML converts it: Python stops converting integers past 4,300 digits.
+_NUMBER_START = re.compile(r"[-+]?(?:[0-9]|\.[0-9])")
+
+
 def load_params(path: str | Path = PARAMS_FILE) -> Params:
     """Read and validate a params file; raise InputError on the first problem."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found (expected the pipeline's params file)") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: cannot be read ({error})") from None
-    try:
-        # DVC's own reader (YAML 1.2): the stages see the values that `dvc params diff` and
-        # dvc.lock show. 1e-3 is a number, `yes` is a string, a repeated key is an error.
-        raw = YAML(typ="safe", pure=True).load(text)
-    except DuplicateKeyError as error:
-        key = re.search(r'duplicate key "([^"]*)"', str(error.problem))
-        name = f"key {key.group(1)}" if key else "a key"
-        line = f" (line {error.problem_mark.line + 1})" if error.problem_mark else ""
-        raise InputError(
-            f"{path}: {name} appears twice in one mapping{line}; expected each key once"
-        ) from None
-    except YAMLError as error:
-        where = getattr(error, "problem_mark", None)
-        line = f" at line {where.line + 1}" if where is not None else ""
-        raise InputError(f"{path}: not valid YAML{line}") from None
-    return parse_params(raw, source=str(path))
+    with reading(path, "params file"):
+        data = read_input(
+            path, "params file", PARAMS_MAX_BYTES, " (expected the pipeline's params file)"
+        )
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InputError(
+                f"{path}: cannot be read (not UTF-8 text: byte {error.start})"
+            ) from None
+        yaml = YAML(typ="safe", pure=True)
+        try:
+            check_yaml_size(yaml.parse(text), str(path), _schema_depth(Params))
+            # DVC's own reader (YAML 1.2): the stages see the values that `dvc params diff`
+            # and dvc.lock show. 1e-3 is a number, `yes` is a string, a repeated key is an
+            # error.
+            raw = yaml.load(text)
+        except DuplicateKeyError as error:
+            key = re.search(r'duplicate key "([^"]*)"', str(error.problem))
+            name = f"key {shown(key.group(1))[1:-1]}" if key else "a key"
+            line = f" (line {error.problem_mark.line + 1})" if error.problem_mark else ""
+            raise InputError(
+                f"{path}: {name} appears twice in one mapping{line}; expected each key once"
+            ) from None
+        except YAMLError as error:
+            where = getattr(error, "problem_mark", None)
+            line = f" at line {where.line + 1}" if where is not None else ""
+            raise InputError(f"{path}: not valid YAML{line}") from None
+        return parse_params(raw, source=str(path))
+
+
+def check_yaml_size(events: typing.Iterable, source: str, max_depth: int) -> None:
+    """A YAML stream's parse events describe a document of at most `max_depth` nested
+    collections and MAX_YAML_NODES nodes once its aliases are expanded; checked before the
+    document is built, since building it is what a hostile one makes costly."""
+    expanded: dict[str, int] = {}  # each anchor's node count, its aliases included
+    open_nodes: list[list] = []  # [anchor, nodes so far] of each collection being read
+    for event in events:
+        if isinstance(event, MappingStartEvent | SequenceStartEvent):
+            open_nodes.append([event.anchor, 1])
+            if len(open_nodes) > max_depth:
+                raise InputError(
+                    f"{source}: values nested {len(open_nodes)} deep at line "
+                    f"{event.start_mark.line + 1}; expected at most {max_depth}, the depth of "
+                    "params.yaml's keys"
+                )
+            continue
+        if isinstance(event, MappingEndEvent | SequenceEndEvent):
+            anchor, nodes = open_nodes.pop()
+        elif isinstance(event, ScalarEvent):
+            anchor, nodes = event.anchor, 1
+            long = event.style is None and len(event.value) > MAX_NUMBER_CHARS
+            if long and _NUMBER_START.match(event.value):
+                raise InputError(
+                    f"{source}: a number of {len(event.value):,} characters at line "
+                    f"{event.start_mark.line + 1}; expected at most {MAX_NUMBER_CHARS}"
+                )
+        elif isinstance(event, AliasEvent):
+            anchor, nodes = None, expanded.get(event.anchor, 1)
+        else:
+            continue
+        if anchor is not None:
+            expanded[anchor] = nodes
+        if open_nodes:
+            open_nodes[-1][1] += nodes
+            if open_nodes[-1][1] > MAX_YAML_NODES:
+                raise InputError(
+                    f"{source}: its aliases expand past {MAX_YAML_NODES:,} values (line "
+                    f"{event.start_mark.line + 1}); expected a params file"
+                )
+
+
+def _schema_depth(kind: Any) -> int:
+    """How deeply a params type nests collections: a section or list is one level."""
+    if dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        return 1 + max(_schema_depth(hints[field.name]) for field in dataclasses.fields(kind))
+    origin = typing.get_origin(kind)
+    inner = [arg for arg in typing.get_args(kind) if arg is not Ellipsis and arg is not type(None)]
+    if origin in (dict, tuple, list):
+        return 1 + max((_schema_depth(arg) for arg in inner), default=0)
+    if origin is types.UnionType:
+        return max(_schema_depth(arg) for arg in inner)
+    return 0
 
 
 def parse_params(raw: Any, source: str = PARAMS_FILE) -> Params:
@@ -442,12 +523,12 @@ def parse_params(raw: Any, source: str = PARAMS_FILE) -> Params:
 
 def _describe(value: Any) -> str:
     if isinstance(value, str):
-        return f"the string {value!r}"
+        return f"the string {shown(value)}"
     if value is None:
         return "nothing"
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
-    return repr(value)
+    return shown(value)
 
 
 def _fail(source: str, key: str, value: Any, expected: str) -> typing.NoReturn:
@@ -486,8 +567,8 @@ def _parse(value: Any, kind: Any, key: str, source: str, metadata=None, valid_ke
         parsed = {}
         for name, item in value.items():
             if not isinstance(name, str) or not paths.VARIANT_NAME.match(name):
-                _fail(source, f"{key}.{name}", name, "a name of lowercase letters, digits and _")
-            parsed[name] = _parse(item, item_kind, f"{key}.{name}", source, valid_keys=valid_keys)
+                _fail(source, _join(key, name), name, "a name of lowercase letters, digits and _")
+            parsed[name] = _parse(item, item_kind, _join(key, name), source, valid_keys=valid_keys)
         return parsed
     if origin is typing.Literal:
         choices = typing.get_args(kind)
@@ -563,7 +644,10 @@ def _parse_section(
 
 
 def _join(key: str, name: Any) -> str:
-    return f"{key}.{name}" if key else str(name)
+    # A key is the file's too: shown bounded and on one line unless it is a plain name.
+    plain = isinstance(name, str) and len(name) <= SHOWN_CHARS and name.isprintable()
+    text = name if plain else shown(name)
+    return f"{key}.{text}" if key else text
 
 
 def _suggestion(
@@ -574,6 +658,8 @@ def _suggestion(
     A typo beside the real key is matched within its section; a key put in the wrong
     section (an indentation slip) is matched by name against every valid key.
     """
+    if len(name) > SHOWN_CHARS:  # no key is this long; and difflib's time grows with it
+        return f"expected one of {', '.join(names)}"
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
     if close:
         return f"did you mean {_join(section, close[0])}?"

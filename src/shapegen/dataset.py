@@ -20,7 +20,7 @@ from shapegen.geometry import (
     is_rectangle,
     random_rectangles,
 )
-from shapegen.hdf5_files import read_versioned
+from shapegen.hdf5_files import read_array, read_integer_attribute, read_versioned
 
 FORMAT_VERSION = 1
 SPLITS = ("train", "test")
@@ -62,33 +62,29 @@ def write_dataset(path: str | Path, dataset: Dataset) -> None:
 
 def read_dataset(path: str | Path) -> Dataset:
     """Read and check the dataset; raise InputError naming the file and the problem."""
-    path = Path(path)
 
-    def read(file: h5py.File) -> Dataset:
-        splits = {split: _read_split(path, file, split) for split in SPLITS}
-        return Dataset(**splits, seed=int(file.attrs.get("seed", -1)))
+    def read(file: h5py.File, source: str) -> Dataset:
+        splits = {split: _read_split(source, file, split) for split in SPLITS}
+        seed = read_integer_attribute(file, "seed", source) if "seed" in file.attrs else -1
+        return Dataset(**splits, seed=seed)
 
     return read_versioned(path, "rectangles", FORMAT_VERSION, read)
 
 
-def _read_split(path: Path, file: h5py.File, split: str) -> np.ndarray:
-    if split not in file or not isinstance(file[split], h5py.Dataset):
-        raise InputError(f"{path}: no '{split}' dataset; expected splits {', '.join(SPLITS)}")
-    node = file[split]
-    if node.ndim != 3 or node.shape[1:] != (N_CORNERS, 2) or node.shape[0] == 0:
+def _read_split(source: str, file: h5py.File, split: str) -> np.ndarray:
+    points = read_array(file, split, source, [POINT_DTYPE], (None, N_CORNERS, 2))
+    if len(points) == 0:
         raise InputError(
-            f"{path}: '{split}' has shape {node.shape}; expected (n, {N_CORNERS}, 2) with n >= 1"
+            f"{source}: '{split}' has shape {points.shape}; expected (n, {N_CORNERS}, 2) with "
+            "n >= 1"
         )
-    if node.dtype != POINT_DTYPE:
-        raise InputError(f"{path}: '{split}' has dtype {node.dtype}; expected {POINT_DTYPE}")
-    points = node[()]
     if not np.all(np.isfinite(points)):
-        raise InputError(f"{path}: '{split}' holds non-finite values; expected finite points")
+        raise InputError(f"{source}: '{split}' holds non-finite values; expected finite points")
     broken = ~is_rectangle(points)
     if np.any(broken):
         row = int(np.argmax(broken))
         raise InputError(
-            f"{path}: '{split}' row {row} is not a rectangle ({points[row].tolist()}); expected "
+            f"{source}: '{split}' row {row} is not a rectangle ({points[row].tolist()}); expected "
             "corners BL = [0, 0], BR = [w, 0], TR = [w, h], TL = [0, h] with w, h in [0, 1)"
         )
     return points

@@ -15,9 +15,15 @@ from typing import ClassVar
 
 import numpy as np
 
-from shapegen.errors import InputError
+from shapegen.errors import InputError, shown
 from shapegen.families import FAMILIES, unpadded
 from shapegen.network import Network
+
+# A categorical model divides its float32 logits by the temperature (float32 ends at
+# 3.4e38 and rounds 1e-46 to 0): from 1e-30, logits up to 1e8 stay finite; up to 1e30,
+# the temperature stays a float32 number and its square root scales a mixture finitely.
+TEMPERATURE_MIN = 1e-30
+TEMPERATURE_MAX = 1e30
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,7 +67,14 @@ class Generator(abc.ABC):
         rng = check_seed(seed)
         families = self.check_family(family, n)
         prefixes = np.broadcast_to(prefix, (n, *prefix.shape))
-        return unpadded(*self.complete_batch(prefixes, rng, temperature, families))
+        points, lengths = self.complete_batch(prefixes, rng, temperature, families)
+        if not np.all(np.isfinite(points)):
+            # Finite weights can still overflow: a file's weights are anyone's numbers.
+            raise InputError(
+                f"{self.name}: drew points that are not finite numbers; expected a model whose "
+                "arithmetic stays finite (its weights are far larger than training makes them)"
+            )
+        return unpadded(points, lengths)
 
     def generate_batch(
         self,
@@ -121,13 +134,19 @@ def check_count(n: object, label: str = "n") -> int:
 
 
 def check_temperature(temperature: object, label: str = "temperature") -> float:
-    """The temperature if it is a positive finite number; InputError otherwise."""
+    """The temperature if it is a number from TEMPERATURE_MIN to TEMPERATURE_MAX;
+    InputError otherwise."""
     number = isinstance(temperature, int | float | np.integer | np.floating) and not isinstance(
         temperature, bool
     )
     if not number or not math.isfinite(temperature) or temperature <= 0:
         raise InputError(
-            f"{label}: {temperature!r} is not valid; expected a positive finite number"
+            f"{label}: {shown(temperature)} is not valid; expected a positive finite number"
+        )
+    if not TEMPERATURE_MIN <= temperature <= TEMPERATURE_MAX:
+        raise InputError(
+            f"{label}: {shown(temperature)} is outside the range the models' float32 arithmetic "
+            f"takes; expected a number from {TEMPERATURE_MIN:g} to {TEMPERATURE_MAX:g}"
         )
     return float(temperature)
 

@@ -1,42 +1,187 @@
-"""What shapegen's HDF5 datasets share: opening one, checking its version, one-line errors."""
+"""Reading HDF5 files that may be hostile: shapegen's datasets and the weights in a model.
 
-from collections.abc import Callable
+HDF5 can point outside the file it is in: an external link opens another file, external
+storage reads a dataset's bytes from any file (a FIFO would hang), a virtual dataset maps
+other files in; and a dataset may declare any shape while storing nothing. So a name is
+followed only through hard links, and an array is read only once its dtype, shape and
+storage are what was expected and its bytes are all in the file itself: what a read can
+cost is bounded by the file's size. Every refusal is an InputError naming the file.
+"""
+
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 import h5py
+import numpy as np
 
-from shapegen.errors import InputError
+from shapegen.errors import InputError, shown
+from shapegen.input_files import open_input, reading
 
 T = TypeVar("T")
+# A dataset's shape: a number per axis, or None where any length is allowed.
+Shape = Sequence[int | None]
+_LAYOUTS = {
+    h5py.h5d.COMPACT: "compact",
+    h5py.h5d.CONTIGUOUS: "contiguous",
+    h5py.h5d.CHUNKED: "chunked",
+    h5py.h5d.VIRTUAL: "virtual",
+}
 
 
 def read_versioned(
-    path: str | Path, kind: str, format_version: int, read: Callable[[h5py.File], T]
+    path: str | Path, kind: str, format_version: int, read: Callable[[h5py.File, str], T]
 ) -> T:
     """Open one of shapegen's HDF5 files, check its format_version, and `read` it.
 
-    `kind` names the file in messages ("rectangles", "shapes"). `read` raises InputError
-    for what it finds wrong; any other failure to read is one InputError line too.
+    `kind` names the file in messages ("rectangles", "shapes"). `read` gets the file and
+    its name for messages and raises InputError for what it finds wrong; any other failure
+    is one InputError line too.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: file not found (run `dvc repro` to build the {kind})")
+    what = f"HDF5 {kind} file"
+    missing = f" (run `dvc repro` to build the {kind})"
+    with (
+        reading(path, what),
+        open_input(path, what, _ANY_SIZE, missing) as handle,
+        open_hdf5(handle, str(path), what) as file,
+    ):
+        if "format_version" not in file.attrs:
+            raise InputError(
+                f"{path}: no format_version attribute; expected a shapegen {kind} file"
+            )
+        version = read_integer_attribute(file, "format_version", str(path))
+        if version > format_version:
+            raise InputError(
+                f"{path}: format_version is {version}; this code reads versions up to "
+                f"{format_version} (update shapegen or rebuild the {kind})"
+            )
+        return read(file, str(path))
+
+
+# The datasets' files may be as large as params.yaml makes them: what a read costs is
+# bounded by the file's own size (read_array), not by a cap on it.
+_ANY_SIZE = 2**62
+
+
+def open_hdf5(handle: BinaryIO, source: str, what: str) -> h5py.File:
+    """An HDF5 file read from an open file (never reopened by name); InputError if the
+    bytes are not HDF5."""
     try:
-        with h5py.File(path, "r") as file:
-            if "format_version" not in file.attrs:
-                raise InputError(
-                    f"{path}: no format_version attribute; expected a shapegen {kind} file"
-                )
-            version = int(file.attrs["format_version"])
-            if version > format_version:
-                raise InputError(
-                    f"{path}: format_version is {version}; this code reads versions up to "
-                    f"{format_version} (update shapegen or rebuild the {kind})"
-                )
-            return read(file)
-    except InputError:
-        raise
-    except (OSError, KeyError, ValueError, TypeError) as error:
+        return h5py.File(handle, "r")
+    except OSError as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise InputError(f"{path}: not a readable HDF5 {kind} file ({reason})") from None
+        raise InputError(f"{source}: not a readable {what} ({shown(reason)})") from None
+
+
+def dataset(file: h5py.File, name: str, source: str) -> h5py.Dataset | None:
+    """The dataset at `name` reached through hard links only; None if there is none."""
+    node: h5py.Group | h5py.Dataset = file
+    for part in name.split("/"):
+        if not isinstance(node, h5py.Group):
+            return None
+        link = node.get(part, getlink=True)
+        if link is None:
+            return None
+        if not isinstance(link, h5py.HardLink):
+            kind = {h5py.SoftLink: "a soft link", h5py.ExternalLink: "an external link"}
+            found = kind.get(type(link), "a user-defined link")
+            raise InputError(
+                f"{source}: '{name}' is reached through {found}; expected objects in the file"
+            )
+        node = node[part]
+    return node if isinstance(node, h5py.Dataset) else None
+
+
+def read_array(
+    file: h5py.File, name: str, source: str, dtypes: Sequence, shape: Shape
+) -> np.ndarray:
+    """The array at `name`, once its dtype is one of `dtypes`, its shape matches `shape`
+    and its bytes are all stored in the file, unfiltered."""
+    node = dataset(file, name, source)
+    if node is None:
+        raise InputError(f"{source}: no dataset '{name}'; expected one")
+    check_storage(node, name, source)
+    expected = [np.dtype(dtype) for dtype in dtypes]
+    if node.dtype not in expected:
+        allowed = " or ".join(str(dtype) for dtype in expected)
+        raise InputError(f"{source}: '{name}' has dtype {node.dtype}; expected {allowed}")
+    if len(node.shape) != len(shape) or any(
+        length is not None and found != length
+        for found, length in zip(node.shape, shape, strict=True)
+    ):
+        wanted = "(" + ", ".join("n" if length is None else str(length) for length in shape) + ")"
+        raise InputError(f"{source}: '{name}' has shape {node.shape}; expected {wanted}")
+    stored = node.id.get_storage_size()
+    if stored < node.nbytes:
+        raise InputError(
+            f"{source}: '{name}' declares {node.nbytes:,} bytes but stores {stored:,}; "
+            "expected every value in the file"
+        )
+    return node[()]
+
+
+def check_storage(node: h5py.Dataset, name: str, source: str) -> None:
+    """The dataset's bytes are in this file: no virtual dataset, external storage or filter
+    (shapegen and Keras write none; a filter's output is not bounded by the file)."""
+    plist = node.id.get_create_plist()
+    layout = plist.get_layout()
+    if layout not in _LAYOUTS or layout == h5py.h5d.VIRTUAL:
+        raise InputError(
+            f"{source}: '{name}' is a {_LAYOUTS.get(layout, 'unknown')} dataset; expected its "
+            "values stored in the file"
+        )
+    if plist.get_external_count():
+        raise InputError(
+            f"{source}: '{name}' keeps its values in an external file; expected them in the file"
+        )
+    if plist.get_nfilters():
+        raise InputError(
+            f"{source}: '{name}' is compressed or filtered; expected plain storage, as shapegen "
+            "and Keras write it"
+        )
+
+
+def read_integer_attribute(file: h5py.File | h5py.Group, name: str, source: str) -> int:
+    """A whole-number scalar attribute, checked before it is read."""
+    attribute = file.attrs.get_id(name)
+    if attribute.dtype.kind not in "iu" or attribute.shape not in ((), (1,)):
+        raise InputError(
+            f"{source}: attribute {name} is {attribute.dtype} of shape {attribute.shape}; "
+            "expected a whole number"
+        )
+    return int(np.asarray(file.attrs[name]).reshape(()))
+
+
+def read_text_attribute(file: h5py.File | h5py.Group, name: str, source: str) -> str | None:
+    """A string scalar attribute (None if absent), checked before it is read."""
+    if name not in file.attrs:
+        return None
+    attribute = file.attrs.get_id(name)
+    if h5py.check_string_dtype(attribute.dtype) is None or attribute.shape != ():
+        raise InputError(
+            f"{source}: attribute {name} is {attribute.dtype} of shape {attribute.shape}; "
+            "expected a string"
+        )
+    value = file.attrs[name]
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def read_float_attribute(
+    file: h5py.File | h5py.Group, name: str, source: str, shape: tuple[int, ...]
+) -> np.ndarray | None:
+    """A finite float attribute of `shape` (None if absent), checked before it is read."""
+    if name not in file.attrs:
+        return None
+    attribute = file.attrs.get_id(name)
+    if attribute.dtype.kind != "f" or attribute.shape != shape:
+        raise InputError(
+            f"{source}: attribute {name} is {attribute.dtype} of shape {attribute.shape}; "
+            f"expected floats of shape {shape}"
+        )
+    value = np.asarray(file.attrs[name], dtype=np.float64)
+    if not np.all(np.isfinite(value)):
+        raise InputError(
+            f"{source}: attribute {name} holds {shown(value.tolist())}; expected finite numbers"
+        )
+    return value

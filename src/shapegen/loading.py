@@ -3,6 +3,8 @@ from it: a RectangleGenerator for the rectangles' heads, a ShapeGenerator for th
 Nothing here imports TensorFlow.
 """
 
+import os
+import stat
 from pathlib import Path
 
 from shapegen import paths
@@ -31,19 +33,32 @@ def generator_for(network: Network, name: str = "this model") -> Generator:
 
 
 def model_path(model: str | Path) -> Path:
-    """The file a model argument names: a .keras path as given, else a variant's model."""
+    """The file a model argument names: a path as given (a variant's folder: the model in
+    it), else a variant's model. Whether it is a model file is read_network's to say."""
     text = str(model)
-    if Path(text).is_dir() and (Path(text) / paths.MODEL_FILE_NAME).is_file():
-        return Path(text) / paths.MODEL_FILE_NAME  # a variant's folder: the model in it
-    if Path(text).is_file() or not paths.VARIANT_NAME.match(text):
-        return Path(text)
+    if not text:
+        raise InputError(
+            f"the model argument is empty; expected a variant's name or a {MODEL_SUFFIX} file"
+        )
+    path = Path(text)
+    kind = _file_kind(path)
+    if kind == "folder":
+        inside = path / paths.MODEL_FILE_NAME
+        if _file_kind(inside) is None:
+            raise InputError(
+                f"{text}: is a folder without {paths.MODEL_FILE_NAME}; expected a variant's "
+                f"folder, a variant's name or a {MODEL_SUFFIX} file"
+            )
+        return inside  # a variant's folder: the model in it
+    if kind is not None or not paths.VARIANT_NAME.match(text):
+        return path
     path = paths.model_file(text)
     if not paths.MODELS_DIR.is_dir():
         raise InputError(
             f"{text}: no {paths.MODELS_DIR}/ here to find a variant in; expected to run in "
             f"the project's folder, or a {MODEL_SUFFIX} file's path"
         )
-    if not path.is_file():
+    if _file_kind(path) is None:
         trained = sorted(
             found.parent.name for found in paths.MODELS_DIR.glob(f"*/{paths.MODEL_FILE_NAME}")
         )
@@ -53,3 +68,15 @@ def model_path(model: str | Path) -> Path:
             f"{MODEL_SUFFIX} file or a trained variant: {available}"
         )
     return path
+
+
+def _file_kind(path: Path) -> str | None:
+    """ "folder", "other" (any other file, the reader checks it) or None: nothing there."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        # A name too long, a loop of links: the system's words, and not a model.
+        raise InputError(f"{path}: cannot be read as a model ({error.strerror})") from None
+    return "folder" if stat.S_ISDIR(mode) else "other"

@@ -5,9 +5,9 @@ Saving goes through Keras (the training side). Reading takes the archive apart i
 `shapegen` command that only run a trained model never start TensorFlow.
 """
 
-import dataclasses
 import io
 import json
+import typing
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -16,9 +16,19 @@ import h5py
 import numpy as np
 
 from shapegen import categorical
-from shapegen.errors import InputError
+from shapegen.config import MixtureParams
+from shapegen.errors import InputError, shown
 from shapegen.files import atomic_path
 from shapegen.geometry import N_STEPS as N_CORNER_STEPS
+from shapegen.hdf5_files import check_storage, dataset, open_hdf5, read_array
+from shapegen.input_files import (
+    check_member,
+    open_input,
+    open_zip,
+    parse_json,
+    read_member,
+    reading,
+)
 from shapegen.mixture import N_PARAMS_PER_COMPONENT, MixtureSpec
 from shapegen.network import Network
 
@@ -107,71 +117,188 @@ def _renumber_shared_ids(config: Any, numbers: dict[int, int]) -> Any:
     return config
 
 
+# What a model file may declare (shapegen.input_files checks it before reading): the
+# members Keras writes, the weights stored uncompressed as Keras stores them, so that what
+# a read costs is bounded by the file's size; config.json and metadata.json small.
+MODEL_FILE_MAX_BYTES = 2**31
+CONFIG_MAX_BYTES = 2**20
+METADATA_MAX_BYTES = 2**16
+# config.json nests 11 levels in the models shapegen.model builds.
+CONFIG_MAX_DEPTH = 32
+SMALL_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+MAX_LAYERS = 64
+MAX_UPDATES = 2**53  # an update counter past this is not one shapegen trained
+MISSING_MODEL = " (run `dvc repro` to train it)"
+SUPPORTS = typing.get_args(MixtureParams.__dataclass_fields__["support"].type)
+
+
 def read_network(path: str | Path) -> Network:
     """The network a shapegen .keras file holds, read without TensorFlow.
 
     InputError if the file is missing or is not a model shapegen wrote (another
-    architecture, another Keras file, not an archive at all).
+    architecture, another Keras file, not an archive at all), and for any file that is
+    not what it declares (shapegen.input_files).
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: model file not found (run `dvc repro` to train it)")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            config = json.loads(archive.read(CONFIG_MEMBER))
-            weights = archive.read(WEIGHTS_MEMBER)
-        with h5py.File(io.BytesIO(weights), "r") as file:
-            return _network(config, file)
-    except NotShapegenModel as error:
-        raise InputError(f"{path}: not a shapegen model ({error})") from None
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise InputError(f"{path}: not a shapegen model file ({reason})") from None
+    source = str(path)
+    members = (METADATA_MEMBER, CONFIG_MEMBER, WEIGHTS_MEMBER)
+    with (
+        reading(path, "model file"),
+        open_input(path, "model file", MODEL_FILE_MAX_BYTES, MISSING_MODEL) as handle,
+    ):
+        with open_zip(handle, source, "model file (.keras)", members) as archive:
+            check_member(archive, source, METADATA_MEMBER, METADATA_MAX_BYTES, SMALL_METHODS)
+            text = read_member(archive, source, CONFIG_MEMBER, CONFIG_MAX_BYTES, SMALL_METHODS)
+            config = parse_json(text, f"{source}: {CONFIG_MEMBER}", CONFIG_MAX_DEPTH)
+            weights = read_member(
+                archive, source, WEIGHTS_MEMBER, MODEL_FILE_MAX_BYTES, {zipfile.ZIP_STORED}
+            )
+        weights_source = f"{source}: {WEIGHTS_MEMBER}"
+        with open_hdf5(io.BytesIO(weights), weights_source, "HDF5 weights file") as file:
+            try:
+                return _network(config, _Weights(file, weights_source))
+            except NotShapegenModel as error:
+                raise InputError(f"{path}: not a shapegen model ({error})") from None
 
 
 class NotShapegenModel(Exception):
     """A readable Keras file whose model is not one shapegen.model builds."""
 
 
-def _network(config: dict, file: h5py.File) -> Network:
-    layers = {layer["config"]["name"]: layer for layer in config["config"]["layers"]}
+class _Weights:
+    """The weights file's arrays: their declared shapes first (every one is checked
+    against the others before any is read), then their float values, finite."""
+
+    def __init__(self, file: h5py.File, source: str):
+        self.file, self.source = file, source
+
+    def shape(self, name: str) -> tuple[int, ...]:
+        node = dataset(self.file, name, self.source)
+        if node is None:
+            raise NotShapegenModel(f"no weights '{name}'")
+        check_storage(node, name, self.source)
+        return node.shape
+
+    def read(self, name: str, shape: tuple[int, ...], dtype=np.float32) -> np.ndarray:
+        array = read_array(self.file, name, self.source, [dtype], shape)
+        if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
+            raise InputError(
+                f"{self.source}: '{name}' holds non-finite values; expected finite weights"
+            )
+        return array
+
+    def updates(self) -> int:
+        """The optimizer's update counter."""
+        name = "optimizer/vars/0"
+        value = int(self.read(name, (), np.int64))
+        if not 0 <= value <= MAX_UPDATES:
+            raise InputError(
+                f"{self.source}: '{name}' (updates trained) is {value}; expected 0 to {MAX_UPDATES}"
+            )
+        return value
+
+
+def _get(mapping: object, key: str, kind: type | tuple, where: str) -> Any:
+    """mapping[key] if mapping is a dict holding a `kind` there; NotShapegenModel otherwise."""
+    value = mapping.get(key) if isinstance(mapping, dict) else None
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise NotShapegenModel(f"{where}{key} is {shown(value)}")
+    return value
+
+
+def _layers(config: object) -> dict[str, dict]:
+    """The model's layers by name: each a dict with a class_name and a config."""
+    layers = _get(_get(config, "config", dict, ""), "layers", list, "config.")
+    if len(layers) > MAX_LAYERS:
+        raise NotShapegenModel(f"{len(layers):,} layers; expected at most {MAX_LAYERS}")
+    by_name = {}
+    for layer in layers:
+        _get(layer, "class_name", str, "a layer's ")
+        name = _get(_get(layer, "config", dict, "a layer's "), "name", str, "a layer's config.")
+        by_name[name] = layer
+    return by_name
+
+
+def _loss(config: dict) -> object:
+    compile_config = config.get("compile_config")
+    if compile_config is None:
+        return None
+    if not isinstance(compile_config, dict):
+        raise NotShapegenModel(f"compile_config is {shown(compile_config)}")
+    return compile_config.get("loss")
+
+
+def _network(config: object, weights: _Weights) -> Network:
+    layers = _layers(config)
     found = [(layer["class_name"], name) for name, layer in layers.items()]
-    loss = config.get("compile_config", {}).get("loss")
-    if isinstance(loss, dict) and loss.get("registered_name") == CATEGORICAL_LOSS:
-        return _categorical_network(layers, found, loss, file)
+    loss = _loss(config)
+    registered = loss.get("registered_name") if isinstance(loss, dict) else None
+    if registered == CATEGORICAL_LOSS:
+        return _categorical_network(layers, found, loss, weights)
     if [name for _, name in found[:2]] != ["points", "lstm"] or "head" not in layers:
-        raise NotShapegenModel(f"layers {found}; expected points, lstm, ..., head")
-    steps, features = layers["points"]["config"]["batch_shape"][1:]
+        raise NotShapegenModel(f"layers {shown(found)}; expected points, lstm, ..., head")
+    steps, features = _input_shape(layers["points"])
     lstm, head = layers["lstm"]["config"], layers["head"]
-    is_mixture = isinstance(loss, dict) and loss.get("registered_name") == MIXTURE_LOSS
+    is_mixture = registered == MIXTURE_LOSS
     expected = _expected_layers(steps, is_mixture)
     if found != expected or features != 2 or steps not in (1, N_CORNER_STEPS) or not _lstm_ok(lstm):
-        raise NotShapegenModel(f"layers {found}, input steps {steps}, lstm {_settings(lstm)}")
+        raise NotShapegenModel(
+            f"layers {shown(found)}, input steps {shown(steps)}, lstm {shown(_settings(lstm))}"
+        )
     if not is_mixture and head["config"].get("activation") != "linear":
-        raise NotShapegenModel(f"head activation {head['config'].get('activation')}")
+        raise NotShapegenModel(f"head activation {shown(head['config'].get('activation'))}")
     mixture = _mixture_spec(loss) if is_mixture else None
-    head_group = "layers/step_dense/vars" if is_mixture else "layers/dense/vars"
-    head_kernel = _array(file, f"{head_group}/0")
-    head_bias = _array(file, f"{head_group}/1")
-    if head_kernel.ndim == 2:  # a Dense: the same weights at every step
+    group = "layers/step_dense/vars" if is_mixture else "layers/dense/vars"
+    names = {
+        "lstm kernel": "layers/lstm/cell/vars/0",
+        "lstm recurrent kernel": "layers/lstm/cell/vars/1",
+        "lstm bias": "layers/lstm/cell/vars/2",
+        "head kernel": f"{group}/0",
+        "head bias": f"{group}/1",
+    }
+    shapes = {label: weights.shape(name) for label, name in names.items()}
+    units = shapes["lstm bias"][0] // 4 if len(shapes["lstm bias"]) == 1 else -1
+    outputs = N_PARAMS_PER_COMPONENT * mixture.n_components if is_mixture else 2
+    features = units + (2 if is_mixture else 0)
+    # A Dense head: the same weights at every step; a StepDense: its own at each.
+    head_steps = (steps,) if is_mixture else ()
+    _check_shapes(
+        shapes,
+        {
+            "lstm kernel": (2, 4 * units),
+            "lstm recurrent kernel": (units, 4 * units),
+            "lstm bias": (4 * units,),
+            "head kernel": (*head_steps, features, outputs),
+            "head bias": (*head_steps, outputs),
+        },
+    )
+    arrays = {label: np.float64(weights.read(names[label], shapes[label])) for label in names}
+    head_kernel, head_bias = arrays["head kernel"], arrays["head bias"]
+    if not is_mixture:
         head_kernel, head_bias = head_kernel[None], head_bias[None]
-    network = Network(
+    return Network(
         framing="point" if steps == 1 else "sequence",
         head="mixture" if is_mixture else "point",
-        lstm_kernel=_array(file, "layers/lstm/cell/vars/0"),
-        lstm_recurrent_kernel=_array(file, "layers/lstm/cell/vars/1"),
-        lstm_bias=_array(file, "layers/lstm/cell/vars/2"),
+        lstm_kernel=arrays["lstm kernel"],
+        lstm_recurrent_kernel=arrays["lstm recurrent kernel"],
+        lstm_bias=arrays["lstm bias"],
         head_kernel=head_kernel,
         head_bias=head_bias,
         mixture=mixture,
-        train_updates=int(file["optimizer/vars/0"][()]),
+        train_updates=weights.updates(),
     )
-    _check_shapes(network)
-    return network
 
 
-def _categorical_network(layers: dict, found: list, loss: dict, file: h5py.File) -> Network:
-    steps, features = layers["moves"]["config"]["batch_shape"][1:] if "moves" in layers else (0, 0)
+def _input_shape(layer: dict) -> tuple[object, object]:
+    """An InputLayer's (steps, features), as declared."""
+    shape = layer["config"].get("batch_shape")
+    if not isinstance(shape, list) or len(shape) != 3:
+        raise NotShapegenModel(f"input batch_shape {shown(shape)}; expected [null, steps, inputs]")
+    return shape[1], shape[2]
+
+
+def _categorical_network(layers: dict, found: list, loss: dict, weights: _Weights) -> Network:
+    steps, features = _input_shape(layers["moves"]) if "moves" in layers else (0, 0)
     lstm = layers.get("lstm", {}).get("config", {})
     activations = {
         "first_hidden": "relu",
@@ -181,7 +308,7 @@ def _categorical_network(layers: dict, found: list, loss: dict, file: h5py.File)
     }
     linear = all(
         layers[name]["config"].get("activation") == activation
-        and layers[name]["config"].get("use_bias")
+        and layers[name]["config"].get("use_bias") is True
         for name, activation in activations.items()
         if name in layers
     )
@@ -198,77 +325,89 @@ def _categorical_network(layers: dict, found: list, loss: dict, file: h5py.File)
         or steps not in (1, categorical.N_STEPS)
         or not (memoryless or _lstm_ok(lstm))
     ):
-        raise NotShapegenModel(f"layers {found}, input steps {steps}, lstm {_settings(lstm)}")
-    # Keras names the Dense layers' weights dense, dense_1 ... in the model's layer order.
-    dense = [name for kind, name in found if kind == "Dense"]
-    # float32, as Keras trained them: shapegen.network computes this head in float32.
-    weights = {
-        name: tuple(np.float32(w) for w in _dense(file, "dense" if i == 0 else f"dense_{i}"))
-        for i, name in enumerate(dense)
-    }
-    first_kernel, first_bias = weights["first_head"]
-    second_kernel, second_bias = weights["second_head"]
-    # Keras files a custom layer's weights under its class's name, an LSTM's under its cell.
+        raise NotShapegenModel(
+            f"layers {shown(found)}, input steps {shown(steps)}, lstm {shown(_settings(lstm))}"
+        )
+    settings = _get(loss, "config", dict, "the loss's ")
+    bins = _get(settings, "bins", int, "the loss's config.")
+    conditional = _get(settings, "conditional", bool, "the loss's config.")
+    if bins < 2:
+        raise NotShapegenModel(f"the loss's config.bins is {bins}; expected >= 2")
+    # Keras files a custom layer's weights under its class's name, an LSTM's under its
+    # cell; the Dense layers' as dense, dense_1 ... in the model's layer order.
     lstm_group = "layers/memoryless_lstm/vars" if memoryless else "layers/lstm/cell/vars"
-    network = Network(
+    names = {
+        "previous first embedding": "layers/column_embedding/vars/0",
+        "previous second embedding": "layers/column_embedding_1/vars/0",
+        "given first embedding": "layers/column_embedding_2/vars/0",
+        "lstm kernel": f"{lstm_group}/0",
+        "lstm bias": f"{lstm_group}/{1 if memoryless else 2}",
+        "first hidden kernel": "layers/dense/vars/0",
+        "first hidden bias": "layers/dense/vars/1",
+        "second hidden kernel": "layers/dense_1/vars/0",
+        "second hidden bias": "layers/dense_1/vars/1",
+        "first head kernel": "layers/dense_2/vars/0",
+        "first head bias": "layers/dense_2/vars/1",
+        "second head kernel": "layers/dense_3/vars/0",
+        "second head bias": "layers/dense_3/vars/1",
+    }
+    if not memoryless:
+        names["lstm recurrent kernel"] = f"{lstm_group}/1"
+    shapes = {label: weights.shape(name) for label, name in names.items()}
+    units = shapes["lstm bias"][0] // 4 if len(shapes["lstm bias"]) == 1 else -1
+    width = shapes["given first embedding"][-1] if shapes["given first embedding"] else -1
+    hidden = shapes["first hidden bias"][0] if len(shapes["first hidden bias"]) == 1 else -1
+    expected_shapes = {
+        "previous first embedding": (bins + 1, width),
+        "previous second embedding": (bins + 1, width),
+        "given first embedding": (bins, width),
+        "lstm kernel": (2 * width + categorical.N_INPUTS - 2, 4 * units),
+        "lstm bias": (4 * units,),
+        "first hidden kernel": (units, hidden),
+        "first hidden bias": (hidden,),
+        "second hidden kernel": (units + width, hidden),
+        "second hidden bias": (hidden,),
+        "first head kernel": (hidden, bins + 1),
+        "first head bias": (bins + 1,),
+        "second head kernel": (hidden, bins),
+        "second head bias": (bins,),
+    }
+    if not memoryless:
+        expected_shapes["lstm recurrent kernel"] = (units, 4 * units)
+    _check_shapes(shapes, expected_shapes)
+    # float32, as Keras trained them: shapegen.network computes this head in float32.
+    arrays = {label: weights.read(name, shapes[label]) for label, name in names.items()}
+    return Network(
         framing="point" if steps == 1 else "sequence",
         head="categorical",
-        lstm_kernel=np.float32(_array(file, f"{lstm_group}/0")),
-        lstm_recurrent_kernel=None if memoryless else np.float32(_array(file, f"{lstm_group}/1")),
-        lstm_bias=np.float32(_array(file, f"{lstm_group}/{1 if memoryless else 2}")),
-        head_kernel=first_kernel[None],
-        head_bias=first_bias[None],
+        lstm_kernel=arrays["lstm kernel"],
+        lstm_recurrent_kernel=arrays.get("lstm recurrent kernel"),
+        lstm_bias=arrays["lstm bias"],
+        head_kernel=arrays["first head kernel"][None],
+        head_bias=arrays["first head bias"][None],
         mixture=None,
-        train_updates=int(file["optimizer/vars/0"][()]),
-        second_head_kernel=second_kernel[None],
-        second_head_bias=second_bias[None],
-        conditional=bool(loss["config"]["conditional"]),
+        train_updates=weights.updates(),
+        second_head_kernel=arrays["second head kernel"][None],
+        second_head_bias=arrays["second head bias"][None],
+        conditional=conditional,
         embeddings=tuple(
-            np.float32(_array(file, f"layers/{name}/vars/0"))
-            for name in ("column_embedding", "column_embedding_1", "column_embedding_2")
+            arrays[f"{name} embedding"]
+            for name in ("previous first", "previous second", "given first")
         ),
-        bins=int(loss["config"]["bins"]),
-        first_hidden=weights["first_hidden"],
-        second_hidden=weights["second_hidden"],
+        bins=bins,
+        first_hidden=(arrays["first hidden kernel"], arrays["first hidden bias"]),
+        second_hidden=(arrays["second hidden kernel"], arrays["second hidden bias"]),
     )
-    _check_categorical_shapes(network)
-    return network
 
 
-def _check_categorical_shapes(network: Network) -> None:
-    units, bins, hidden = network.units, network.bins, network.hidden_units
-    width = network.embeddings[0].shape[1] if network.embeddings[0].ndim == 2 else -1
-    trunk_inputs = 2 * width + categorical.N_INPUTS - 2
-    shapes = {
-        "previous first embedding": (network.embeddings[0].shape, (bins + 1, width)),
-        "previous second embedding": (network.embeddings[1].shape, (bins + 1, width)),
-        "given first embedding": (network.embeddings[2].shape, (bins, width)),
-        "lstm kernel": (network.lstm_kernel.shape, (trunk_inputs, 4 * units)),
-        "lstm recurrent kernel": (
-            None if network.lstm_recurrent_kernel is None else network.lstm_recurrent_kernel.shape,
-            None if network.framing == "point" else (units, 4 * units),
-        ),
-        "lstm bias": (network.lstm_bias.shape, (4 * units,)),
-        "first hidden kernel": (network.first_hidden[0].shape, (units, hidden)),
-        "first hidden bias": (network.first_hidden[1].shape, (hidden,)),
-        "second hidden kernel": (network.second_hidden[0].shape, (units + width, hidden)),
-        "second hidden bias": (network.second_hidden[1].shape, (hidden,)),
-        "first head kernel": (network.head_kernel.shape, (1, hidden, bins + 1)),
-        "first head bias": (network.head_bias.shape, (1, bins + 1)),
-        "second head kernel": (network.second_head_kernel.shape, (1, hidden, bins)),
-        "second head bias": (network.second_head_bias.shape, (1, bins)),
-    }
-    for name, (found, expected) in shapes.items():
-        if found != expected:
-            raise NotShapegenModel(f"{name} of shape {found}; expected {expected}")
+def _check_shapes(found: dict[str, tuple], expected: dict[str, tuple]) -> None:
+    """Each array's declared shape is the one the others and the config imply."""
+    for name, shape in expected.items():
+        if found[name] != shape or min(shape, default=1) < 1:
+            raise NotShapegenModel(f"{name} of shape {found[name]}; expected {shape}")
 
 
-def _dense(file: h5py.File, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """A Dense layer's (kernel, bias); Keras names them dense, dense_1 ... in model order."""
-    return _array(file, f"layers/{name}/vars/0"), _array(file, f"layers/{name}/vars/1")
-
-
-def _expected_layers(steps: int, is_mixture: bool) -> list[tuple[str, str]]:
+def _expected_layers(steps: object, is_mixture: bool) -> list[tuple[str, str]]:
     if not is_mixture:
         return [("InputLayer", "points"), ("LSTM", "lstm"), ("Dense", "head")]
     layers = [
@@ -285,37 +424,29 @@ def _lstm_ok(lstm: dict) -> bool:
 
 
 def _mixture_spec(loss: dict) -> MixtureSpec:
-    """The head's MixtureSpec from its loss's saved config (MixtureNLL)."""
-    fields = (field.name for field in dataclasses.fields(MixtureSpec))
-    return MixtureSpec(**{name: loss["config"][name] for name in fields})
+    """The head's MixtureSpec from its loss's saved config (MixtureNLL), checked as
+    params.yaml's model.mixture is."""
+    settings = _get(loss, "config", dict, "the loss's ")
+    where = "the loss's config."
+    n_components = _get(settings, "n_components", int, where)
+    support = _get(settings, "support", str, where)
+    floor = _get(settings, "scale_floor", int | float, where)
+    ceiling = _get(settings, "scale_ceiling", int | float, where)
+    if n_components < 1:
+        raise NotShapegenModel(f"{where}n_components is {n_components}; expected >= 1")
+    if support not in SUPPORTS:
+        expected = " or ".join(SUPPORTS)
+        raise NotShapegenModel(f"{where}support is {shown(support)}; expected {expected}")
+    if not 0 < floor < ceiling:
+        raise NotShapegenModel(
+            f"{where}scale_floor {shown(floor)} and scale_ceiling {shown(ceiling)}; expected "
+            "0 < scale_floor < scale_ceiling"
+        )
+    return MixtureSpec(n_components, support, float(floor), float(ceiling))
 
 
-def _settings(lstm: dict) -> dict:
-    return {key: lstm.get(key) for key in LSTM_SETTINGS}
-
-
-def _array(file: h5py.File, name: str) -> np.ndarray:
-    return np.asarray(file[name][()], dtype=np.float64)
-
-
-def _check_shapes(network: Network) -> None:
-    units = network.units
-    steps = network.head_kernel.shape[0]
-    features = units + (2 if network.head == "mixture" else 0)
-    if network.head == "point":
-        outputs = 2
-    else:
-        outputs = N_PARAMS_PER_COMPONENT * network.mixture.n_components
-    shapes = {
-        "lstm kernel": (network.lstm_kernel.shape, (2, 4 * units)),
-        "lstm recurrent kernel": (network.lstm_recurrent_kernel.shape, (units, 4 * units)),
-        "lstm bias": (network.lstm_bias.shape, (4 * units,)),
-        "head kernel": (network.head_kernel.shape, (steps, features, outputs)),
-        "head bias": (network.head_bias.shape, (steps, outputs)),
-    }
-    for name, (found, expected) in shapes.items():
-        if found != expected:
-            raise NotShapegenModel(f"{name} of shape {found}; expected {expected}")
+def _settings(lstm: object) -> dict:
+    return {key: lstm.get(key) for key in LSTM_SETTINGS} if isinstance(lstm, dict) else {}
 
 
 def read_variant_network(path: str | Path, expected: dict) -> Network:

@@ -17,7 +17,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from shapegen.errors import InputError
+from shapegen.errors import InputError, shown
 from shapegen.families import (
     FAMILIES,
     MAX_POINTS,
@@ -28,7 +28,7 @@ from shapegen.families import (
     shape_points,
 )
 from shapegen.files import atomic_path
-from shapegen.hdf5_files import read_versioned
+from shapegen.hdf5_files import read_array, read_text_attribute, read_versioned
 
 FORMAT_VERSION = 1
 SPLITS = ("train", "test")
@@ -81,46 +81,35 @@ def write_shapes(
 def read_shapes(path: str | Path, splits: Sequence[str] = SPLITS) -> dict[str, ShapeBatch]:
     """Read and check the splits (both by default); InputError naming the file and the
     problem."""
-    path = Path(path)
 
-    def read(file: h5py.File) -> dict[str, ShapeBatch]:
+    def read(file: h5py.File, source: str) -> dict[str, ShapeBatch]:
         for name, expected in (("families", FAMILIES), ("parameters", PARAMETERS)):
-            found = str(file.attrs.get(name, ""))
+            found = read_text_attribute(file, name, source) or ""
             if found != ",".join(expected):
                 raise InputError(
-                    f"{path}: {name} attribute is {found!r}; expected {','.join(expected)}"
+                    f"{source}: {name} attribute is {shown(found)}; expected {','.join(expected)}"
                 )
-        return {split: _read_split(path, file, split) for split in splits}
+        return {split: _read_split(source, file, split) for split in splits}
 
     return read_versioned(path, "shapes", FORMAT_VERSION, read)
 
 
-def _read_split(path: Path, file: h5py.File, split: str) -> ShapeBatch:
-    arrays = {}
-    for name, (dtype, shape) in ARRAYS.items():
-        where = f"'{split}_{name}'"
-        node = file.get(f"{split}_{name}")
-        if not isinstance(node, h5py.Dataset):
-            expected = ", ".join(f"{split}_{array}" for array in ARRAYS)
-            raise InputError(f"{path}: no {where} dataset; expected {expected}")
-        if node.shape[1:] != shape or node.dtype != dtype:
-            expected = ", ".join(["n", *map(str, shape)])
-            raise InputError(
-                f"{path}: {where} is {node.dtype} of shape {node.shape}; expected "
-                f"{np.dtype(dtype)} of shape ({expected})"
-            )
-        arrays[name] = node[()]
+def _read_split(source: str, file: h5py.File, split: str) -> ShapeBatch:
+    arrays = {
+        name: read_array(file, f"{split}_{name}", source, [dtype], (None, *shape))
+        for name, (dtype, shape) in ARRAYS.items()
+    }
     counts = {array.shape[0] for array in arrays.values()}
     if len(counts) != 1 or 0 in counts:
         raise InputError(
-            f"{path}: '{split}' arrays hold {sorted(counts)} rows; expected the same n >= 1"
+            f"{source}: '{split}' arrays hold {sorted(counts)} rows; expected the same n >= 1"
         )
     batch = ShapeBatch(**arrays)
-    _check_members(path, split, batch)
+    _check_members(source, split, batch)
     return batch
 
 
-def _check_members(path: Path, split: str, batch: ShapeBatch) -> None:
+def _check_members(path: str, split: str, batch: ShapeBatch) -> None:
     """Every row is a member of its family: its parameters in range, its points theirs."""
     families = batch.families.astype(np.int64)
     unknown = families >= len(FAMILIES)
@@ -138,8 +127,9 @@ def _check_members(path: Path, split: str, batch: ShapeBatch) -> None:
             f"({_named(batch.parameters[row])}); expected a member of its family"
         )
     points, lengths = shape_points(families, batch.parameters)
+    # Written as "not within", so that a NaN point is off too.
     off = (lengths != batch.lengths) | np.any(
-        np.abs(points - batch.points) > POINT_TOLERANCE, axis=(1, 2)
+        ~(np.abs(points - batch.points) <= POINT_TOLERANCE), axis=(1, 2)
     )
     if off.any():
         row = int(np.argmax(off))

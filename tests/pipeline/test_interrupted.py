@@ -12,6 +12,7 @@ from shapegen.dataset import read_dataset
 from .project import copy_project, run, write_params
 
 DATASET = Path("data/rectangles.h5")
+LEFTOVERS = ".rectangles.h5.*.shapegen-tmp*"  # shapegen.files' temporary names
 
 
 def test_a_stage_killed_mid_write_leaves_no_half_written_output(
@@ -29,7 +30,7 @@ def test_a_stage_killed_mid_write_leaves_no_half_written_output(
     deadline = time.monotonic() + 60
     temporary = []
     while time.monotonic() < deadline and process.poll() is None:
-        temporary = [p for p in (repo / "data").glob(".rectangles.h5.tmp-*") if p.stat().st_size]
+        temporary = [p for p in (repo / "data").glob(LEFTOVERS) if p.stat().st_size]
         if temporary and temporary[0].stat().st_size > 10_000_000:
             break
         time.sleep(0.002)
@@ -43,5 +44,5 @@ def test_a_stage_killed_mid_write_leaves_no_half_written_output(
     write_params(repo, small_params_raw)
     run([sys.executable, "pipeline/make_dataset.py"], repo)
     assert (repo / DATASET).read_bytes() == previous
-    assert not list((repo / "data").glob(".rectangles.h5.tmp-*"))  # the leftover is gone
+    assert not list((repo / "data").glob(LEFTOVERS))  # the leftover is gone
     assert read_dataset(repo / DATASET).train.shape == (300, 4, 2)
