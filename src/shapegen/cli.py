@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from shapegen import paths
-from shapegen.errors import InputError, one_line, shown
+from shapegen.errors import InputError, one_line, say_error, shown
 from shapegen.families import FAMILIES, FIT_TOLERANCE, INVALID, MAX_POINTS, recognise
 from shapegen.generator import check_count, check_temperature
 from shapegen.input_files import MAX_NUMBER_CHARS, parse_json, read_input, reading
@@ -57,15 +57,6 @@ class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str):
         say_error(f"{self.prog}: {message} (see --help)")
         raise SystemExit(2)
-
-
-def say_error(message: str) -> None:
-    """`error: <message>` as one line on stderr; nothing if stderr is closed or fails."""
-    if sys.stderr is None:  # started with stderr closed (2>&-)
-        return
-    with contextlib.suppress(OSError, ValueError):
-        sys.stderr.write(f"error: {one_line(message)}\n")
-        sys.stderr.flush()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -421,16 +412,17 @@ def _finite(cell: str, source: Path, line: int) -> float:
 
 
 def _flat(values: dict, source: str, prefix: str = "") -> dict:
-    """A metrics object's numbers by dotted name; InputError for anything else."""
+    """A metrics object's numbers (or nulls: a metric with nothing to measure) by dotted
+    name; InputError for anything else."""
     flat = {}
     for key, value in values.items():
         if isinstance(value, dict):
             flat.update(_flat(value, source, f"{prefix}{key}."))
-        elif isinstance(value, int | float) and not isinstance(value, bool):
+        elif value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
             flat[f"{prefix}{key}"] = value
         else:
             name = shown(f"{prefix}{key}")
-            raise InputError(f"{source}: {name} is {shown(value)}; expected a number")
+            raise InputError(f"{source}: {name} is {shown(value)}; expected a number or null")
     return flat
 
 

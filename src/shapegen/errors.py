@@ -1,7 +1,9 @@
 """The one exception type for mistakes a user can make (params, input files), and how a
 value from a file is shown in its message."""
 
+import contextlib
 import re
+import sys
 
 # A value read from a file is shown in a message at most this long: a crafted file could
 # hold megabytes in one value, and the message is one line of a terminal.
@@ -36,3 +38,12 @@ def one_line(text: str) -> str:
 
 def _one_line(text: str) -> str:
     return _CONTROL.sub(lambda match: ascii(match.group())[1:-1], text)
+
+
+def say_error(message: str) -> None:
+    """`error: <message>` as one line on stderr; nothing if stderr is closed or fails."""
+    if sys.stderr is None:  # started with stderr closed (2>&-)
+        return
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(f"error: {one_line(message)}\n")
+        sys.stderr.flush()

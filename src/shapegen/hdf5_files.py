@@ -8,7 +8,8 @@ storage are what was expected and its bytes are all in the file itself: what a r
 cost is bounded by the file's size. Every refusal is an InputError naming the file.
 """
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
@@ -64,12 +65,17 @@ def read_versioned(
 _ANY_SIZE = 2**62
 
 
-def open_hdf5(handle: BinaryIO, source: str, what: str) -> h5py.File:
-    """An HDF5 file read from an open file (never reopened by name); InputError if the
-    bytes are not HDF5."""
+@contextlib.contextmanager
+def open_hdf5(handle: BinaryIO, source: str, what: str) -> Iterator[h5py.File]:
+    """An HDF5 file read from an open file (never reopened by name). What HDF5 itself
+    reports while it is read (bytes that are not HDF5, damaged metadata or data) is one
+    InputError: `<source>: not a readable <what> (<HDF5's reason>)`."""
     try:
-        return h5py.File(handle, "r")
-    except OSError as error:
+        with h5py.File(handle, "r") as file:
+            yield file
+    except InputError:
+        raise
+    except (OSError, KeyError, ValueError, RuntimeError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise InputError(f"{source}: not a readable {what} ({shown(reason)})") from None
 

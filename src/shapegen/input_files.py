@@ -230,7 +230,8 @@ def _number(source: str, digits: str, kind: type) -> int | float:
 
 
 def _refuse_number(source: str, text: str):
-    raise InputError(f"{source}: holds the number {shown(text)}; expected finite numbers")
+    # text is NaN, Infinity, -Infinity or at most MAX_NUMBER_CHARS digits (1e999).
+    raise InputError(f"{source}: holds the number {text}; expected finite numbers")
 
 
 @contextlib.contextmanager

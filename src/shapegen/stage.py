@@ -5,7 +5,7 @@ import sys
 from collections.abc import Callable
 
 import shapegen
-from shapegen.errors import InputError
+from shapegen.errors import InputError, say_error
 from shapegen.numerics import check_pinned
 
 
@@ -17,12 +17,12 @@ def run_stage(main: Callable[[], None]) -> None:
     replaced is said on stderr.
     """
     check_pinned(shapegen.LOADED_BEFORE_PIN)
-    for note in shapegen.NUMERICS_NOTES:
+    for note in shapegen.NUMERICS_NOTES if sys.stderr is not None else ():
         print(f"note: {note} (byte-identical outputs: docs/reproducibility.md)", file=sys.stderr)
     try:
         main()
     except InputError as error:
-        print(f"error: {error}", file=sys.stderr)
+        say_error(str(error))
         raise SystemExit(2) from None
 
 

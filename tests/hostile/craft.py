@@ -693,9 +693,9 @@ def make_device_copy(path: str | Path, of: str | Path = "/dev/null") -> Path:
     """A device node at `path` with the type and major/minor numbers of `of` (/dev/zero:
     endless bytes); skips the calling test where creating device nodes is not permitted."""
     found = os.stat(of)
-    kind = stat.S_IFCHR if stat.S_ISCHR(found.st_mode) else stat.S_IFBLK
     if not (stat.S_ISCHR(found.st_mode) or stat.S_ISBLK(found.st_mode)):
         raise ValueError(f"{of} is not a device")
+    kind = stat.S_IFCHR if stat.S_ISCHR(found.st_mode) else stat.S_IFBLK
     try:
         os.mknod(path, kind | 0o644, found.st_rdev)
     except PermissionError as error:

@@ -222,7 +222,7 @@ CASES = {
     "dataset missing": (
         PLOT_DATASET,
         remove(DATASET),
-        r"data/rectangles\.h5: file not found \(run `dvc repro`",
+        r"data/rectangles\.h5: HDF5 rectangles file not found \(run `dvc repro`",
     ),
     "dataset truncated": (
         PLOT_DATASET,
@@ -237,17 +237,17 @@ CASES = {
     "dataset split missing": (
         PLOT_DATASET,
         dataset_edit(lambda file: file.__delitem__("test")),
-        r"no 'test' dataset; expected splits train, test$",
+        r"no dataset 'test'; expected one$",
     ),
     "dataset wrong shape": (
         PLOT_DATASET,
         replace_split("train", lambda p: p[:, :3]),
-        r"'train' has shape \(300, 3, 2\); expected \(n, 4, 2\) with n >= 1$",
+        r"'train' has shape \(300, 3, 2\); expected \(n, 4, 2\)$",
     ),
     "dataset wrong dtype": (
         PLOT_DATASET,
         replace_split("train", lambda p: p.astype(np.float64)),
-        r"'train' has dtype float64; expected <class 'numpy\.float32'>$",
+        r"'train' has dtype float64; expected float32$",
     ),
     "dataset non-finite": (
         PLOT_DATASET,
@@ -279,12 +279,12 @@ CASES = {
     "model not a Keras file": (
         EVALUATE_BOOK,
         overwrite(MODEL, b"not a zip archive"),
-        r"model\.keras: not a shapegen model file \(File is not a zip file\)$",
+        r"model\.keras: not a zip archive \(no end of central directory\); expected a model file",
     ),
     "checkpoint not a Keras file": (
         GALLERY_BOOK,
         overwrite(CHECKPOINT, b""),
-        r"updates_00000100\.keras: not a shapegen model file",
+        r"updates_00000100\.keras: not a zip archive",
     ),
     "model of another variant": (
         EVALUATE_BOOK,
