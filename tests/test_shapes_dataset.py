@@ -131,7 +131,7 @@ def test_a_broken_file_is_one_clear_error(tmp_path, case):
 
 def test_a_missing_file_says_how_to_build_it(tmp_path):
     with pytest.raises(
-        InputError, match=r"shapes\.h5: HDF5 shapes file not found \(run `dvc repro`"
+        InputError, match=r"shapes\.h5: shapes file \(HDF5\) not found \(run `dvc repro`"
     ):
         read_shapes(tmp_path / "shapes.h5")
 

@@ -67,9 +67,11 @@ class Generator(abc.ABC):
         rng = check_seed(seed)
         families = self.check_family(family, n)
         prefixes = np.broadcast_to(prefix, (n, *prefix.shape))
-        points, lengths = self.complete_batch(prefixes, rng, temperature, families)
+        # A file's weights are anyone's numbers: where they overflow, the result is checked
+        # below, in one line, instead of numpy's warnings on the way.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            points, lengths = self.complete_batch(prefixes, rng, temperature, families)
         if not np.all(np.isfinite(points)):
-            # Finite weights can still overflow: a file's weights are anyone's numbers.
             raise InputError(
                 f"{self.name}: drew points that are not finite numbers; expected a model whose "
                 "arithmetic stays finite (its weights are far larger than training makes them)"

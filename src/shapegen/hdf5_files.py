@@ -44,7 +44,7 @@ def read_versioned(
     missing = f" (run `dvc repro` to build the {kind})"
     with (
         reading(path, what),
-        open_input(path, what, _ANY_SIZE, missing) as handle,
+        open_input(path, f"{kind} file (HDF5)", _ANY_SIZE, missing) as handle,
         open_hdf5(handle, str(path), what) as file,
     ):
         if "format_version" not in file.attrs:
@@ -109,9 +109,10 @@ def read_array(
         raise InputError(f"{source}: no dataset '{name}'; expected one")
     check_storage(node, name, source)
     expected = [np.dtype(dtype) for dtype in dtypes]
-    if node.dtype not in expected:
+    found = _dtype(node, source, f"'{name}'")
+    if found not in expected:
         allowed = " or ".join(str(dtype) for dtype in expected)
-        raise InputError(f"{source}: '{name}' has dtype {node.dtype}; expected {allowed}")
+        raise InputError(f"{source}: '{name}' has dtype {found}; expected {allowed}")
     if len(node.shape) != len(shape) or any(
         length is not None and found != length
         for found, length in zip(node.shape, shape, strict=True)
@@ -125,6 +126,18 @@ def read_array(
             "expected every value in the file"
         )
     return node[()]
+
+
+def _dtype(node: h5py.Dataset | h5py.h5a.AttrID, source: str, what: str) -> np.dtype:
+    """The numpy dtype of a dataset or attribute; InputError for an HDF5 type numpy has no
+    dtype for (a 128-bit integer, say)."""
+    try:
+        return node.dtype
+    except TypeError as error:
+        raise InputError(
+            f"{source}: {what} has an HDF5 type numpy cannot read ({shown(str(error))}); "
+            "expected numbers"
+        ) from None
 
 
 def check_storage(node: h5py.Dataset, name: str, source: str) -> None:
@@ -151,9 +164,10 @@ def check_storage(node: h5py.Dataset, name: str, source: str) -> None:
 def read_integer_attribute(file: h5py.File | h5py.Group, name: str, source: str) -> int:
     """A whole-number scalar attribute, checked before it is read."""
     attribute = file.attrs.get_id(name)
-    if attribute.dtype.kind not in "iu" or attribute.shape not in ((), (1,)):
+    dtype = _dtype(attribute, source, f"attribute {name}")
+    if dtype.kind not in "iu" or attribute.shape not in ((), (1,)):
         raise InputError(
-            f"{source}: attribute {name} is {attribute.dtype} of shape {attribute.shape}; "
+            f"{source}: attribute {name} is {dtype} of shape {attribute.shape}; "
             "expected a whole number"
         )
     return int(np.asarray(file.attrs[name]).reshape(()))
@@ -164,10 +178,10 @@ def read_text_attribute(file: h5py.File | h5py.Group, name: str, source: str) ->
     if name not in file.attrs:
         return None
     attribute = file.attrs.get_id(name)
-    if h5py.check_string_dtype(attribute.dtype) is None or attribute.shape != ():
+    dtype = _dtype(attribute, source, f"attribute {name}")
+    if h5py.check_string_dtype(dtype) is None or attribute.shape != ():
         raise InputError(
-            f"{source}: attribute {name} is {attribute.dtype} of shape {attribute.shape}; "
-            "expected a string"
+            f"{source}: attribute {name} is {dtype} of shape {attribute.shape}; expected a string"
         )
     value = file.attrs[name]
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
@@ -180,9 +194,10 @@ def read_float_attribute(
     if name not in file.attrs:
         return None
     attribute = file.attrs.get_id(name)
-    if attribute.dtype.kind != "f" or attribute.shape != shape:
+    dtype = _dtype(attribute, source, f"attribute {name}")
+    if dtype.kind != "f" or attribute.shape != shape:
         raise InputError(
-            f"{source}: attribute {name} is {attribute.dtype} of shape {attribute.shape}; "
+            f"{source}: attribute {name} is {dtype} of shape {attribute.shape}; "
             f"expected floats of shape {shape}"
         )
     value = np.asarray(file.attrs[name], dtype=np.float64)

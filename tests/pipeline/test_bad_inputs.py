@@ -222,7 +222,7 @@ CASES = {
     "dataset missing": (
         PLOT_DATASET,
         remove(DATASET),
-        r"data/rectangles\.h5: HDF5 rectangles file not found \(run `dvc repro`",
+        r"data/rectangles\.h5: rectangles file \(HDF5\) not found \(run `dvc repro`",
     ),
     "dataset truncated": (
         PLOT_DATASET,

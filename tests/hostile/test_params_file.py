@@ -1,0 +1,70 @@
+"""Crafted params.yaml files, checked by the check_params stage as `dvc repro` runs it: one
+line, status 2, fast and small, and nothing written."""
+
+import pytest
+
+from . import craft
+from .conftest import ROOT
+from .harness import PYTHON
+
+CHECK_PARAMS = [PYTHON, str(ROOT / "pipeline" / "check_params.py")]
+
+CASES = {
+    "an alias bomb (9 levels of 9)": (
+        lambda: craft.yaml_alias_bomb(9, 9),
+        r"its aliases expand past 100,000 values \(line [0-9]+\); expected a params file",
+    ),
+    "a small alias bomb (5 levels of 9)": (
+        lambda: craft.yaml_alias_bomb(5, 9),
+        r"dataset\.n_train is \[\['lol', .*\.\.\.; expected an integer >= 1",
+    ),
+    "nested 3,000 deep, flow style": (
+        lambda: craft.yaml_deep(3000, "flow"),
+        r"values nested 6 deep at line [0-9]+; expected at most 5",
+    ),
+    "nested 3,000 deep, block style": (
+        lambda: craft.yaml_deep(3000, "block"),
+        r"values nested 6 deep",
+    ),
+    "nested 300 deep, mappings": (lambda: craft.yaml_deep(300, "mapping"), r"values nested 6 deep"),
+    "a 5,000-digit number": (
+        lambda: craft.yaml_big_int(5000),
+        r"a number of 5,000 characters at line [0-9]+; expected at most 40",
+    ),
+    "2 MB": (lambda: craft.yaml_padded(2 * 2**20), r"bytes; expected a params file of at most"),
+    "a string of 500 kB": (
+        lambda: craft.yaml_long_string(500_000),
+        r"dataset\.n_train is the string 'x+\.\.\.; expected an integer >= 1",
+    ),
+    "1,000 documents": (lambda: craft.yaml_many_documents(1000), r"not valid YAML at line"),
+    "a Python tag": (lambda: craft.yaml_tagged(), r"not valid YAML at line"),
+    "binary of 500 kB": (
+        lambda: craft.yaml_binary(500_000),
+        r"dataset\.n_train is b'.*\.\.\.; expected an integer",
+    ),
+    "not UTF-8": (lambda: b"dataset:\n  seed: \xff\n", r"cannot be read \(not UTF-8 text: byte"),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_a_crafted_params_file_is_refused(refuse, tmp_path, case):
+    text, expected = CASES[case]
+    content = text()
+    path = tmp_path / "params.yaml"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    refuse(CHECK_PARAMS, expected, names=["params.yaml"])
+    assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda path: craft.make_fifo(path), r"params\.yaml: is a FIFO \(named pipe\)"),
+        (lambda path: craft.make_symlink(path, "/dev/zero"), r"is a character device"),
+        (lambda path: path.mkdir(), r"params\.yaml: is a folder; expected a params file"),
+    ],
+    ids=["FIFO", "link to /dev/zero", "folder"],
+)
+def test_a_params_path_that_is_no_file_says_what_it_is(refuse, tmp_path, make, expected):
+    make(tmp_path / "params.yaml")
+    refuse(CHECK_PARAMS, expected)
