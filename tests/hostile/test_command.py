@@ -145,8 +145,8 @@ def test_the_ends_of_the_temperature_range_draw_valid_shapes(models, tmp_path, k
     record(f"temperature {temperature}", outcome)
     assert outcome.returncode == 0, outcome.stderr
     assert outcome.stderr == ""
-    # Far past 1 an untrained shapes model's moves are uniform: shapes, not the square.
-    assert all(shape["points"] for shape in _json_only(outcome.stdout)["shapes"])
+    # Untrained, the models' shapes are anything: what matters is 20 of them, in JSON.
+    assert len(_json_only(outcome.stdout)["shapes"]) == 20
 
 
 def test_a_negative_given_point_is_named(refuse, model):
