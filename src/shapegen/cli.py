@@ -325,7 +325,7 @@ def _write_png(
         labels = families[:PNG_MAX_SHAPES]
         figure = shape_grid_figure(drawn, labels, rows, cols, PNG_PANEL_INCHES, title)
     try:
-        write_figure(path, figure, PNG_DPI)
+        write_figure(path, figure, PNG_DPI, replace_link=False)
     except InputError as error:
         raise InputError(f"--png: {error}") from None
     except OSError as error:

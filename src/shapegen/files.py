@@ -31,14 +31,14 @@ _TEMPORARY = re.compile(
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
+def atomic_path(path: str | Path, replace_link: bool = True) -> Iterator[Path]:
     """Yield a temporary path beside `path`; rename it onto `path` if the block succeeds.
 
-    `path` must be a regular file or not exist (check_target); the temporary file is
-    created anew, with the usual permissions.
+    `path` must be a regular file or not exist, or a symbolic link where `replace_link`
+    (check_target); the temporary file is created anew, with the usual permissions.
     """
     path = Path(path)
-    check_target(path)
+    check_target(path, replace_link)
     path.parent.mkdir(parents=True, exist_ok=True)
     stem, suffix = path.name[:_STEM_CHARS], _suffix(path)
     _remove_stale(path.parent, stem, suffix)
@@ -47,18 +47,20 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666))
     try:
         yield temporary
-        check_target(path)  # again: the target may have been replaced while we wrote
+        check_target(path, replace_link)  # again: it may have been replaced while we wrote
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
 
 
-def check_target(path: str | Path) -> None:
-    """InputError unless `path` is a regular file or nothing yet.
+def check_target(path: str | Path, replace_link: bool = False) -> None:
+    """InputError unless `path` is a regular file or nothing yet (or, where `replace_link`,
+    a symbolic link).
 
-    A device, FIFO or folder is refused, not replaced; so is a symbolic link: renaming
-    onto it would replace the link, and writing through it would change the file it points
-    to (with DVC's symlink or hardlink cache, a file in the cache).
+    A device, FIFO or folder is refused, not replaced. A link is never written through:
+    that would change the file it points to, with DVC's symlink or hardlink cache a file in
+    the cache. The pipeline's own outputs replace a link (DVC's link to its cache, as DVC
+    itself replaces it); a path a user names (`--png`) refuses one.
     """
     path = Path(path)
     try:
@@ -68,6 +70,8 @@ def check_target(path: str | Path) -> None:
     except OSError as error:
         raise InputError(f"{path}: cannot be written ({error.strerror})") from None
     if stat.S_ISLNK(info.st_mode):
+        if replace_link:
+            return
         raise InputError(
             f"{path}: is a symbolic link (to {shown(os.readlink(path))}); expected a regular "
             "file or a new name (shapegen renames a new file into place: it would replace "
@@ -113,9 +117,9 @@ def _running(pid: int) -> bool:
     return True
 
 
-def write_bytes(path: str | Path, data: bytes) -> None:
-    """Write bytes atomically."""
-    with atomic_path(path) as temporary:
+def write_bytes(path: str | Path, data: bytes, replace_link: bool = True) -> None:
+    """Write bytes atomically (atomic_path)."""
+    with atomic_path(path, replace_link) as temporary:
         temporary.write_bytes(data)
 
 
@@ -141,8 +145,8 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def write_figure(path: str | Path, figure: Any, dpi: int) -> None:
+def write_figure(path: str | Path, figure: Any, dpi: int, replace_link: bool = True) -> None:
     """Render a matplotlib Figure to a byte-stable PNG (no software or date metadata)."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    write_bytes(path, buffer.getvalue())
+    write_bytes(path, buffer.getvalue(), replace_link)

@@ -75,7 +75,8 @@ def open_hdf5(handle: BinaryIO, source: str, what: str) -> Iterator[h5py.File]:
             yield file
     except InputError:
         raise
-    except (OSError, KeyError, ValueError, RuntimeError) as error:
+    except (OSError, KeyError, ValueError, RuntimeError, OverflowError) as error:
+        # OverflowError: h5py's file-object driver, given a damaged superblock's addresses.
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise InputError(f"{source}: not a readable {what} ({shown(reason)})") from None
 
