@@ -67,3 +67,14 @@ def test_a_member_is_read_only_within_its_declared_size_and_methods():
         read_member(archive, "m.zip", "a", 999, {zipfile.ZIP_DEFLATED})
     with pytest.raises(InputError, match=r"uses zip compression method 8; expected stored"):
         read_member(archive, "m.zip", "a", 1000, {zipfile.ZIP_STORED})
+
+
+def test_what_the_checks_did_not_foresee_is_still_one_line_naming_the_file():
+    from shapegen.input_files import BUG_HINT, reading
+
+    with pytest.raises(InputError) as raised, reading("m.keras", "model file"):
+        raise ZeroDivisionError("division by zero\nin HDF5")
+    assert str(raised.value) == (
+        f"m.keras: model file could not be read (ZeroDivisionError: 'division by zero\\nin "
+        f"HDF5'; {BUG_HINT})"
+    )
