@@ -8,7 +8,7 @@ The figure is shapegen.gallery.framings_figure; this reads the models and data.
 """
 
 from shapegen import paths
-from shapegen.config import expected_model_kind, load_params, variant_params
+from shapegen.config import expected_model_kind, load_params, split_rows, variant_params
 from shapegen.files import write_figure
 from shapegen.gallery import framings_figure
 from shapegen.loading import generator_for
@@ -20,7 +20,8 @@ from shapegen.stage import run_stage
 def main() -> None:
     params = load_params()
     gallery = params.gallery
-    test = read_shapes(paths.SHAPES_FILE, splits=("test",))["test"]
+    rows = split_rows(params, "shapes")
+    test = read_shapes(paths.SHAPES_FILE, splits=("test",), rows=rows)["test"]
     models = []
     for framing, variant in (
         ("sequence", gallery.compare_framings.sequence),

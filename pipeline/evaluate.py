@@ -1,7 +1,13 @@
 """Stage evaluate@<variant>: held-out and generated-shape metrics, final and per checkpoint."""
 
 from shapegen import paths
-from shapegen.config import Params, expected_model_kind, load_params, variant_params
+from shapegen.config import (
+    Params,
+    expected_model_kind,
+    load_params,
+    split_rows,
+    variant_params,
+)
 from shapegen.dataset import read_dataset
 from shapegen.evaluate import (
     LEARNING_CURVE_COLUMNS,
@@ -29,7 +35,7 @@ def main() -> None:
     if params_of_variant.data == "shapes":
         evaluate_shapes(variant, all_params, kind)
         return
-    test = read_dataset(paths.DATASET_FILE).test
+    test = read_dataset(paths.DATASET_FILE, split_rows(all_params, "rectangles")).test
 
     scored: dict[bytes, dict] = {}
 
@@ -66,7 +72,8 @@ def write_metrics(variant: str, metrics: dict, data: str) -> None:
 
 def evaluate_shapes(variant: str, all_params: Params, kind: dict) -> None:
     """The shapes models' metrics: families, fits and parameters, final and per checkpoint."""
-    test = read_shapes(paths.SHAPES_FILE, splits=("test",))["test"]
+    rows = split_rows(all_params, "shapes")
+    test = read_shapes(paths.SHAPES_FILE, splits=("test",), rows=rows)["test"]
     weights = family_weight_array(all_params.shapes.family_weights)
     settings = all_params.evaluate
     reference = test_recognition(test, settings)

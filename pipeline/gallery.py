@@ -4,7 +4,7 @@ The figures are shapegen.gallery's; this reads the models and data and writes th
 """
 
 from shapegen import paths
-from shapegen.config import expected_model_kind, load_params, variant_params
+from shapegen.config import expected_model_kind, load_params, split_rows, variant_params
 from shapegen.dataset import read_dataset
 from shapegen.files import write_figure
 from shapegen.gallery import rectangles_gallery, shapes_gallery
@@ -31,11 +31,12 @@ def main() -> None:
     }
     model = generator(paths.model_file(variant))
     if params_of_variant.data == "shapes":
-        test = read_shapes(paths.SHAPES_FILE, splits=("test",))["test"]
+        rows = split_rows(all_params, "shapes")
+        test = read_shapes(paths.SHAPES_FILE, splits=("test",), rows=rows)["test"]
         tolerance = all_params.evaluate.fit_tolerance
         figures = shapes_gallery(variant, checkpoints, model, test, params, tolerance)
     else:
-        train = read_dataset(paths.DATASET_FILE).train
+        train = read_dataset(paths.DATASET_FILE, split_rows(all_params, "rectangles")).train
         figures = rectangles_gallery(variant, checkpoints, model, train, params)
     folder = paths.gallery_dir(variant)
     for name, figure in figures.items():

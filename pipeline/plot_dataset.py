@@ -6,7 +6,7 @@ each. One stage for both: matplotlib starts once.
 """
 
 from shapegen import paths
-from shapegen.config import load_params
+from shapegen.config import load_params, split_rows
 from shapegen.dataset import read_dataset
 from shapegen.dataset_gallery import training_rectangles_figure, training_shapes_figure
 from shapegen.files import write_figure
@@ -15,9 +15,10 @@ from shapegen.stage import run_stage
 
 
 def main() -> None:
-    params = load_params().gallery
-    rectangles = read_dataset(paths.DATASET_FILE).train
-    shapes = read_shapes(paths.SHAPES_FILE)["train"]
+    all_params = load_params()
+    params = all_params.gallery
+    rectangles = read_dataset(paths.DATASET_FILE, split_rows(all_params, "rectangles")).train
+    shapes = read_shapes(paths.SHAPES_FILE, rows=split_rows(all_params, "shapes"))["train"]
     figure = training_rectangles_figure(rectangles, params)
     write_figure(paths.TRAINING_GRID_FILE, figure, params.dpi)
     write_figure(paths.TRAINING_SHAPES_FILE, training_shapes_figure(shapes, params), params.dpi)

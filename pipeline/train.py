@@ -1,9 +1,8 @@
 """Stage train@<variant>: one update per rectangle or shape; save the model and its checkpoints."""
 
 from shapegen import paths
-from shapegen.config import load_params, updates_per_pass, variant_params
+from shapegen.config import load_params, split_rows, updates_per_pass, variant_params
 from shapegen.dataset import read_dataset
-from shapegen.errors import InputError
 from shapegen.files import write_tsv
 from shapegen.metrics import moving_average
 from shapegen.shapes_dataset import read_shapes
@@ -14,25 +13,11 @@ def main() -> None:
     variant = parse_variant(__doc__)
     all_params = load_params()
     params = variant_params(all_params, variant)
+    rows = split_rows(all_params, params.data)
     if params.data == "shapes":
-        data, path, expected = (
-            read_shapes(paths.SHAPES_FILE, splits=("train",))["train"],
-            paths.SHAPES_FILE,
-            all_params.shapes.n_train,
-        )
-        section = "shapes"
+        data = read_shapes(paths.SHAPES_FILE, splits=("train",), rows=rows)["train"]
     else:
-        data, path, expected = (
-            read_dataset(paths.DATASET_FILE).train,
-            paths.DATASET_FILE,
-            all_params.dataset.n_train,
-        )
-        section = "dataset"
-    if len(data) != expected:
-        raise InputError(
-            f"{path}: holds {len(data)} training {params.data}; params.yaml's "
-            f"{section}.n_train is {expected} (run `dvc repro` to rebuild it)"
-        )
+        data = read_dataset(paths.DATASET_FILE, rows).train
     # TensorFlow starts only once params and data are checked: a mistake there costs no
     # start-up, and its one-line error is not buried under TensorFlow's start-up log.
     from shapegen.model_files import save_model

@@ -59,7 +59,7 @@ def test_round_trip_keeps_points_and_attributes(tmp_path):
 
 
 def test_a_missing_or_foreign_file_is_one_clear_error(tmp_path):
-    with pytest.raises(InputError, match="file not found"):
+    with pytest.raises(InputError, match=r"rectangles file \(HDF5\) not found"):
         read_dataset(tmp_path / "absent.h5")
     text = tmp_path / "text.h5"
     text.write_text("not hdf5")

@@ -44,6 +44,20 @@ def _inside_unit_interval() -> dict[str, Any]:
     return {"minimum": 0, "exclusive": True, "maximum": 1}
 
 
+def _between(minimum: int, maximum: int) -> dict[str, Any]:
+    """minimum <= value <= maximum."""
+    return {"minimum": minimum, "exclusive": False, "maximum": maximum, "inclusive": True}
+
+
+# The network's sizes have a ceiling: a model file is read as untrusted, and what reading
+# one may cost is bounded by the largest model these allow (shapegen.model_files).
+MAX_UNITS = 1024
+MAX_COMPONENTS = 64
+MAX_BINS = 1024
+MAX_EMBEDDING_UNITS = 256
+MAX_HIDDEN_UNITS = 1024
+
+
 def _doc(text: str, metadata: dict[str, Any] | None = None) -> dict[str, Any]:
     """A params key's metadata: its range, and its one-line description (the schema's and
     docs/params.md's)."""
@@ -123,7 +137,7 @@ class MixtureParams:
     """A mixture density head (shapegen/mixture.py)."""
 
     n_components: int = dataclasses.field(
-        metadata=_doc("Gaussians in the mixture over each next point.", _at_least(1))
+        metadata=_doc("Gaussians in the mixture over each next point.", _between(1, MAX_COMPONENTS))
     )
     support: typing.Literal["unit_square", "plane"] = dataclasses.field(
         metadata=_doc("unit_square: Gaussians truncated to [0, 1]; plane: unbounded (Graves 2013).")
@@ -153,18 +167,19 @@ class CategoricalParams:
         metadata=_doc(
             "Bins of each move coordinate, values k / (bins - 1); with bins - 1 a multiple of 10 "
             "every turn code is on the grid.",
-            _at_least(2),
+            _between(2, MAX_BINS),
         ),
     )
     # per embedded bin
     embedding_units: int = dataclasses.field(
         metadata=_doc(
-            "Size of each embedded bin (the previous move's two, the move's first).", _at_least(1)
+            "Size of each embedded bin (the previous move's two, the move's first).",
+            _between(1, MAX_EMBEDDING_UNITS),
         )
     )
     # each head's ReLU layer
     hidden_units: int = dataclasses.field(
-        metadata=_doc("Units of each head's ReLU layer.", _at_least(1))
+        metadata=_doc("Units of each head's ReLU layer.", _between(1, MAX_HIDDEN_UNITS))
     )
     # gradients
     clip_norm: float = dataclasses.field(
@@ -183,7 +198,7 @@ class ModelParams:
     coordinate a softmax over bins, with a learned end (needs data: shapes).
     """
 
-    units: int = dataclasses.field(metadata=_doc("LSTM units.", _at_least(1)))
+    units: int = dataclasses.field(metadata=_doc("LSTM units.", _between(1, MAX_UNITS)))
     seed: int = dataclasses.field(metadata=_doc("Seed of the weight initialisation.", _at_least(0)))
     framing: typing.Literal["point", "sequence"] = dataclasses.field(
         metadata=_doc(
@@ -423,6 +438,7 @@ MAX_YAML_NODES = 100_000
 # A plain scalar that starts like a number and is longer than this is refused before
 # YAML converts it: Python stops converting integers past 4,300 digits.
 _NUMBER_START = re.compile(r"[-+]?(?:[0-9]|\.[0-9])")
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "!!int", "!!float")
 
 
 def load_params(path: str | Path = PARAMS_FILE) -> Params:
@@ -456,6 +472,13 @@ def load_params(path: str | Path = PARAMS_FILE) -> Params:
             where = getattr(error, "problem_mark", None)
             line = f" at line {where.line + 1}" if where is not None else ""
             raise InputError(f"{path}: not valid YAML{line}") from None
+        except InputError:
+            raise
+        except (ValueError, KeyError, TypeError, AssertionError) as error:
+            # ruamel's constructors raise these for a value their tag cannot hold: the
+            # date 2001-02-30, `!!int abc`, an `!!omap` with a key twice.
+            reason = f"{type(error).__name__}: {shown(str(error))}"
+            raise InputError(f"{path}: a value YAML cannot construct ({reason})") from None
         return parse_params(raw, source=str(path))
 
 
@@ -479,8 +502,10 @@ def check_yaml_size(events: typing.Iterable, source: str, max_depth: int) -> Non
             anchor, nodes = open_nodes.pop()
         elif isinstance(event, ScalarEvent):
             anchor, nodes = event.anchor, 1
-            long = event.style is None and len(event.value) > MAX_NUMBER_CHARS
-            if long and _NUMBER_START.match(event.value):
+            numeric = event.tag in _NUMBER_TAGS or (
+                event.style is None and _NUMBER_START.match(event.value)
+            )
+            if numeric and len(event.value) > MAX_NUMBER_CHARS:
                 raise InputError(
                     f"{source}: a number of {len(event.value):,} characters at line "
                     f"{event.start_mark.line + 1}; expected at most {MAX_NUMBER_CHARS}"
@@ -541,13 +566,15 @@ def _range_text(metadata: typing.Mapping[str, Any]) -> str:
     sign = ">" if metadata["exclusive"] else ">="
     text = f" {sign} {metadata['minimum']}"
     if "maximum" in metadata:
-        text += f" and < {metadata['maximum']}"
+        text += f" and {'<=' if metadata.get('inclusive') else '<'} {metadata['maximum']}"
     return text
 
 
 def _check_range(value: float, metadata: typing.Mapping[str, Any]) -> bool:
-    if "maximum" in metadata and value >= metadata["maximum"]:
-        return False
+    if "maximum" in metadata:
+        maximum = metadata["maximum"]
+        if value > maximum or (value == maximum and not metadata.get("inclusive")):
+            return False
     if "minimum" not in metadata:
         return True
     if metadata["exclusive"]:
@@ -779,7 +806,8 @@ def _schema(kind: Any, metadata: typing.Mapping[str, Any] | None = None) -> dict
     if "minimum" in metadata:
         schema["exclusiveMinimum" if metadata["exclusive"] else "minimum"] = metadata["minimum"]
     if "maximum" in metadata:
-        schema["exclusiveMaximum"] = metadata["maximum"]
+        key = "maximum" if metadata.get("inclusive") else "exclusiveMaximum"
+        schema[key] = metadata["maximum"]
     return schema
 
 
@@ -961,6 +989,12 @@ def expected_model_kind(params: VariantParams) -> dict:
         kind["embedding_units"] = params.model.categorical.embedding_units
         kind["hidden_units"] = params.model.categorical.hidden_units
     return kind
+
+
+def split_rows(params: Params, data: str) -> dict[str, int]:
+    """Each split's count of a dataset (`rectangles` or `shapes`), as params.yaml sets it."""
+    section = params.dataset if data == "rectangles" else params.shapes
+    return {"train": section.n_train, "test": section.n_test}
 
 
 def variant_params(params: Params, name: str) -> VariantParams:

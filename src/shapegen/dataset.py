@@ -6,6 +6,7 @@ format version, the seed and the counts. The same contents give the same bytes.
 """
 
 import dataclasses
+from collections.abc import Mapping
 from pathlib import Path
 
 import h5py
@@ -20,7 +21,7 @@ from shapegen.geometry import (
     is_rectangle,
     random_rectangles,
 )
-from shapegen.hdf5_files import read_array, read_integer_attribute, read_versioned
+from shapegen.hdf5_files import REBUILD, read_array, read_integer_attribute, read_versioned
 
 FORMAT_VERSION = 1
 SPLITS = ("train", "test")
@@ -60,19 +61,26 @@ def write_dataset(path: str | Path, dataset: Dataset) -> None:
             file.create_dataset(split, data=points, track_times=False)
 
 
-def read_dataset(path: str | Path) -> Dataset:
-    """Read and check the dataset; raise InputError naming the file and the problem."""
+def read_dataset(path: str | Path, rows: Mapping[str, int] | None = None) -> Dataset:
+    """Read and check the dataset; raise InputError naming the file and the problem.
+
+    rows: each split's count as params.yaml sets it (`dataset.n_<split>`), checked before
+    the split is read; None: any count."""
 
     def read(file: h5py.File, source: str) -> Dataset:
-        splits = {split: _read_split(source, file, split) for split in SPLITS}
+        splits = {split: _read_split(source, file, split, rows) for split in SPLITS}
         seed = read_integer_attribute(file, "seed", source) if "seed" in file.attrs else -1
         return Dataset(**splits, seed=seed)
 
     return read_versioned(path, "rectangles", FORMAT_VERSION, read)
 
 
-def _read_split(source: str, file: h5py.File, split: str) -> np.ndarray:
-    points = read_array(file, split, source, [POINT_DTYPE], (None, N_CORNERS, 2))
+def _read_split(
+    source: str, file: h5py.File, split: str, rows: Mapping[str, int] | None
+) -> np.ndarray:
+    count = None if rows is None else rows[split]
+    hint = "" if rows is None else f" (params.yaml's dataset.n_{split}; {REBUILD})"
+    points = read_array(file, split, source, [POINT_DTYPE], (count, N_CORNERS, 2), hint)
     if len(points) == 0:
         raise InputError(
             f"{source}: '{split}' has shape {points.shape}; expected (n, {N_CORNERS}, 2) with "

@@ -123,6 +123,11 @@ def parameter_problems(families: np.ndarray, parameters: np.ndarray) -> list[str
     polygon's sides are whole, its centre at least its radius from every edge, its
     rotation below 2 pi / sides.
     """
+    with np.errstate(divide="ignore", invalid="ignore"):  # a file's sides may be 0 or NaN
+        return _parameter_problems(families, parameters)
+
+
+def _parameter_problems(families: np.ndarray, parameters: np.ndarray) -> list[str]:
     named = {name: parameters[:, index] for index, name in enumerate(PARAMETERS)}
     sides = named["sides"]
     bounds = {

@@ -20,6 +20,7 @@ from shapegen.errors import InputError, shown
 from shapegen.input_files import open_input, reading
 
 T = TypeVar("T")
+REBUILD = "run `dvc repro` to rebuild it"
 # A dataset's shape: a number per axis, or None where any length is allowed.
 Shape = Sequence[int | None]
 _LAYOUTS = {
@@ -101,10 +102,11 @@ def dataset(file: h5py.File, name: str, source: str) -> h5py.Dataset | None:
 
 
 def read_array(
-    file: h5py.File, name: str, source: str, dtypes: Sequence, shape: Shape
+    file: h5py.File, name: str, source: str, dtypes: Sequence, shape: Shape, hint: str = ""
 ) -> np.ndarray:
     """The array at `name`, once its dtype is one of `dtypes`, its shape matches `shape`
-    and its bytes are all stored in the file, unfiltered."""
+    and its bytes are all stored in the file, unfiltered; `hint` ends a message about its
+    shape (where the shape comes from)."""
     node = dataset(file, name, source)
     if node is None:
         raise InputError(f"{source}: no dataset '{name}'; expected one")
@@ -119,7 +121,7 @@ def read_array(
         for found, length in zip(node.shape, shape, strict=True)
     ):
         wanted = "(" + ", ".join("n" if length is None else str(length) for length in shape) + ")"
-        raise InputError(f"{source}: '{name}' has shape {node.shape}; expected {wanted}")
+        raise InputError(f"{source}: '{name}' has shape {node.shape}; expected {wanted}{hint}")
     stored = node.id.get_storage_size()
     if stored < node.nbytes:
         raise InputError(
@@ -142,23 +144,23 @@ def _dtype(node: h5py.Dataset | h5py.h5a.AttrID, source: str, what: str) -> np.d
 
 
 def check_storage(node: h5py.Dataset, name: str, source: str) -> None:
-    """The dataset's bytes are in this file: no virtual dataset, external storage or filter
-    (shapegen and Keras write none; a filter's output is not bounded by the file)."""
+    """The dataset is an array whose bytes are in this file, in one piece: no null
+    dataspace, virtual dataset, external storage or chunks (so no filter: filters need
+    chunks). shapegen and Keras write none of them; a filter's output is not bounded by the
+    file, and HDF5 follows a chunk index's B-tree without checking it for loops (a crafted
+    one crashes it)."""
+    if node.shape is None:
+        raise InputError(f"{source}: '{name}' holds no array (a null dataspace); expected one")
     plist = node.id.get_create_plist()
     layout = plist.get_layout()
-    if layout not in _LAYOUTS or layout == h5py.h5d.VIRTUAL:
+    if layout not in (h5py.h5d.CONTIGUOUS, h5py.h5d.COMPACT):
         raise InputError(
             f"{source}: '{name}' is a {_LAYOUTS.get(layout, 'unknown')} dataset; expected its "
-            "values stored in the file"
+            "values stored in the file in one piece (contiguous)"
         )
     if plist.get_external_count():
         raise InputError(
             f"{source}: '{name}' keeps its values in an external file; expected them in the file"
-        )
-    if plist.get_nfilters():
-        raise InputError(
-            f"{source}: '{name}' is compressed or filtered; expected plain storage, as shapegen "
-            "and Keras write it"
         )
 
 

@@ -35,6 +35,12 @@ _EOCD_SIGNATURE = b"PK\x05\x06"
 _EOCD_SIZE = 22
 _EOCD_SEARCH = _EOCD_SIZE + 65_535
 _MAX_ENTRY_BYTES = 46 + 3 * 1024
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_LOCATOR_SIZE = 20
+# Member flags zipfile cannot read: traditional (bit 0) and strong (bit 6) encryption,
+# patched data (bit 5).
+_ENCRYPTED = 0x1 | 0x40
+_PATCHED = 0x20
 _FILE_KINDS = (
     (stat.S_ISDIR, "a folder"),
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
@@ -43,9 +49,9 @@ _FILE_KINDS = (
     (stat.S_ISSOCK, "a socket"),
     (stat.S_ISLNK, "a symbolic link"),
 )
-# A JSON string, so that brackets inside one are not counted as nesting.
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_JSON_BRACKET = re.compile(rb"[\[\]{}]")
+# What json_depth looks at: brackets, and the quotes and backslashes that say whether a
+# bracket is inside a string.
+_JSON_TOKEN = re.compile(rb'[\[\]{}"\\]')
 
 
 def open_input(path: str | Path, what: str, max_bytes: int, missing: str = "") -> BinaryIO:
@@ -139,6 +145,12 @@ def _check_directory(handle: BinaryIO, source: str, what: str, entries: int) -> 
             f"{source}: not a zip archive (no end of central directory); expected a {what}"
         )
     count, directory_bytes = struct.unpack("<HI", tail[start + 10 : start + 16])
+    if tail[max(0, start - _ZIP64_LOCATOR_SIZE) : start].startswith(_ZIP64_LOCATOR):
+        # zipfile would take the zip64 record's count instead; no model needs one.
+        raise InputError(
+            f"{source}: a zip64 archive; expected a {what} of {entries} entries (a .keras file "
+            "under 4 GiB has no zip64 record)"
+        )
     if count != entries or directory_bytes > entries * _MAX_ENTRY_BYTES:
         raise InputError(
             f"{source}: its zip directory declares {count:,} entries in {directory_bytes:,} "
@@ -152,8 +164,16 @@ def check_member(
     """The member's directory entry: in the clear, compressed by one of `methods`, of at
     most `max_bytes` (none of its bytes read)."""
     member = archive.getinfo(name)
-    if member.flag_bits & 0x1:
+    if member.flag_bits & _ENCRYPTED:
         raise InputError(f"{source}: member {name} is encrypted; expected it in the clear")
+    if member.flag_bits & _PATCHED:
+        raise InputError(f"{source}: member {name} holds patched data; expected plain data")
+    size = _size(archive.fp)
+    if member.header_offset + member.compress_size > size:
+        raise InputError(
+            f"{source}: member {name} declares {member.compress_size:,} bytes past its offset "
+            f"{member.header_offset:,} in a file of {size:,}; expected it inside the file"
+        )
     if member.compress_type not in methods:
         allowed = " or ".join(ZIP_METHODS[method] for method in sorted(methods))
         raise InputError(
@@ -171,6 +191,14 @@ def check_member(
             f"{member.file_size:,}; expected the same"
         )
     return member
+
+
+def _size(handle: BinaryIO) -> int:
+    """The size of an open file, its position kept."""
+    position = handle.tell()
+    size = handle.seek(0, os.SEEK_END)
+    handle.seek(position)
+    return size
 
 
 def read_member(
@@ -210,11 +238,26 @@ def parse_json(data: bytes, source: str, max_depth: int) -> Any:
 
 def json_depth(data: bytes) -> int:
     """How deeply arrays and objects nest in a JSON text (0 for a bare value), counted
-    without parsing it: Python's parser would run out of stack first."""
+    without parsing it (Python's parser would run out of stack first), in one pass."""
     depth = deepest = 0
-    for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub(b'""', data)):
-        depth += 1 if bracket.group() in (b"[", b"{") else -1
-        deepest = max(deepest, depth)
+    in_string = False
+    escaped = -1  # the position of a character a backslash escapes
+    for token in _JSON_TOKEN.finditer(data):
+        position, char = token.start(), token.group()
+        if position == escaped:
+            continue
+        if in_string:
+            if char == b"\\":
+                escaped = position + 1
+            elif char == b'"':
+                in_string = False
+        elif char == b'"':
+            in_string = True
+        elif char in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in (b"]", b"}"):
+            depth -= 1
     return deepest
 
 
@@ -244,7 +287,12 @@ def reading(path: str | Path, what: str) -> Iterator[None]:
     except InputError:
         raise
     except MemoryError:
-        raise InputError(f"{path}: {what} needs more memory than there is ({BUG_HINT})") from None
+        # The checks bound what a read costs by params.yaml's sizes and the file's: a file
+        # that is what it declares can still be more than this machine holds.
+        raise InputError(
+            f"{path}: reading the {what} needs more memory than is available; expected a "
+            "smaller file"
+        ) from None
     except Exception as error:  # what was not foreseen, see above
         reason = f"{type(error).__name__}: {shown(str(error))}"
         raise InputError(f"{path}: {what} could not be read ({reason}; {BUG_HINT})") from None

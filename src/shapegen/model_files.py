@@ -7,6 +7,7 @@ Saving goes through Keras (the training side). Reading takes the archive apart i
 
 import io
 import json
+import math
 import typing
 import zipfile
 from pathlib import Path
@@ -16,7 +17,14 @@ import h5py
 import numpy as np
 
 from shapegen import categorical
-from shapegen.config import MixtureParams
+from shapegen.config import (
+    MAX_BINS,
+    MAX_COMPONENTS,
+    MAX_EMBEDDING_UNITS,
+    MAX_HIDDEN_UNITS,
+    MAX_UNITS,
+    MixtureParams,
+)
 from shapegen.errors import InputError, shown
 from shapegen.files import atomic_path
 from shapegen.geometry import N_STEPS as N_CORNER_STEPS
@@ -118,11 +126,13 @@ def _renumber_shared_ids(config: Any, numbers: dict[int, int]) -> Any:
 
 
 # What a model file may declare (shapegen.input_files checks it before reading): the
-# members Keras writes, the weights stored uncompressed as Keras stores them, so that what
-# a read costs is bounded by the file's size; config.json and metadata.json small.
-MODEL_FILE_MAX_BYTES = 2**31
+# members Keras writes; config.json and metadata.json small; the weights stored
+# uncompressed, as Keras stores them, and no larger than the largest model params.yaml
+# allows needs (WEIGHTS_MAX_BYTES, below): what a read costs is bounded by both.
 CONFIG_MAX_BYTES = 2**20
 METADATA_MAX_BYTES = 2**16
+# HDF5's own structures in a weights file: about 1.2 kB an array.
+HDF5_OVERHEAD_BYTES = 2**20
 # config.json nests 11 levels in the models shapegen.model builds.
 CONFIG_MAX_DEPTH = 32
 SMALL_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
@@ -151,7 +161,7 @@ def read_network(path: str | Path) -> Network:
             text = read_member(archive, source, CONFIG_MEMBER, CONFIG_MAX_BYTES, SMALL_METHODS)
             config = parse_json(text, f"{source}: {CONFIG_MEMBER}", CONFIG_MAX_DEPTH)
             weights = read_member(
-                archive, source, WEIGHTS_MEMBER, MODEL_FILE_MAX_BYTES, {zipfile.ZIP_STORED}
+                archive, source, WEIGHTS_MEMBER, WEIGHTS_MAX_BYTES, {zipfile.ZIP_STORED}
             )
         weights_source = f"{source}: {WEIGHTS_MEMBER}"
         with open_hdf5(io.BytesIO(weights), weights_source, "HDF5 weights file") as file:
@@ -259,19 +269,7 @@ def _network(config: object, weights: _Weights) -> Network:
     shapes = {label: weights.shape(name) for label, name in names.items()}
     units = shapes["lstm bias"][0] // 4 if len(shapes["lstm bias"]) == 1 else -1
     outputs = N_PARAMS_PER_COMPONENT * mixture.n_components if is_mixture else 2
-    features = units + (2 if is_mixture else 0)
-    # A Dense head: the same weights at every step; a StepDense: its own at each.
-    head_steps = (steps,) if is_mixture else ()
-    _check_shapes(
-        shapes,
-        {
-            "lstm kernel": (2, 4 * units),
-            "lstm recurrent kernel": (units, 4 * units),
-            "lstm bias": (4 * units,),
-            "head kernel": (*head_steps, features, outputs),
-            "head bias": (*head_steps, outputs),
-        },
-    )
+    _check_shapes(shapes, rectangle_shapes(units, steps, outputs, is_mixture))
     arrays = {label: np.float64(weights.read(names[label], shapes[label])) for label in names}
     head_kernel, head_bias = arrays["head kernel"], arrays["head bias"]
     if not is_mixture:
@@ -331,8 +329,8 @@ def _categorical_network(layers: dict, found: list, loss: dict, weights: _Weight
     settings = _get(loss, "config", dict, "the loss's ")
     bins = _get(settings, "bins", int, "the loss's config.")
     conditional = _get(settings, "conditional", bool, "the loss's config.")
-    if bins < 2:
-        raise NotShapegenModel(f"the loss's config.bins is {bins}; expected >= 2")
+    if not 2 <= bins <= MAX_BINS:
+        raise NotShapegenModel(f"the loss's config.bins is {bins}; expected 2 to {MAX_BINS}")
     # Keras files a custom layer's weights under its class's name, an LSTM's under its
     # cell; the Dense layers' as dense, dense_1 ... in the model's layer order.
     lstm_group = "layers/memoryless_lstm/vars" if memoryless else "layers/lstm/cell/vars"
@@ -357,24 +355,7 @@ def _categorical_network(layers: dict, found: list, loss: dict, weights: _Weight
     units = shapes["lstm bias"][0] // 4 if len(shapes["lstm bias"]) == 1 else -1
     width = shapes["given first embedding"][-1] if shapes["given first embedding"] else -1
     hidden = shapes["first hidden bias"][0] if len(shapes["first hidden bias"]) == 1 else -1
-    expected_shapes = {
-        "previous first embedding": (bins + 1, width),
-        "previous second embedding": (bins + 1, width),
-        "given first embedding": (bins, width),
-        "lstm kernel": (2 * width + categorical.N_INPUTS - 2, 4 * units),
-        "lstm bias": (4 * units,),
-        "first hidden kernel": (units, hidden),
-        "first hidden bias": (hidden,),
-        "second hidden kernel": (units + width, hidden),
-        "second hidden bias": (hidden,),
-        "first head kernel": (hidden, bins + 1),
-        "first head bias": (bins + 1,),
-        "second head kernel": (hidden, bins),
-        "second head bias": (bins,),
-    }
-    if not memoryless:
-        expected_shapes["lstm recurrent kernel"] = (units, 4 * units)
-    _check_shapes(shapes, expected_shapes)
+    _check_shapes(shapes, categorical_shapes(units, width, hidden, bins, memoryless))
     # float32, as Keras trained them: shapegen.network computes this head in float32.
     arrays = {label: weights.read(name, shapes[label]) for label, name in names.items()}
     return Network(
@@ -398,6 +379,64 @@ def _categorical_network(layers: dict, found: list, loss: dict, weights: _Weight
         first_hidden=(arrays["first hidden kernel"], arrays["first hidden bias"]),
         second_hidden=(arrays["second hidden kernel"], arrays["second hidden bias"]),
     )
+
+
+def rectangle_shapes(
+    units: int, steps: object, outputs: int, is_mixture: bool
+) -> dict[str, tuple[int, ...]]:
+    """The arrays of a rectangles model and their shapes, by name."""
+    features = units + (2 if is_mixture else 0)
+    # A Dense head: the same weights at every step; a StepDense: its own at each.
+    head_steps = (steps,) if is_mixture else ()
+    return {
+        "lstm kernel": (2, 4 * units),
+        "lstm recurrent kernel": (units, 4 * units),
+        "lstm bias": (4 * units,),
+        "head kernel": (*head_steps, features, outputs),
+        "head bias": (*head_steps, outputs),
+    }
+
+
+def categorical_shapes(
+    units: int, width: int, hidden: int, bins: int, memoryless: bool
+) -> dict[str, tuple[int, ...]]:
+    """The arrays of a shapes (categorical) model and their shapes, by name."""
+    shapes = {
+        "previous first embedding": (bins + 1, width),
+        "previous second embedding": (bins + 1, width),
+        "given first embedding": (bins, width),
+        "lstm kernel": (2 * width + categorical.N_INPUTS - 2, 4 * units),
+        "lstm bias": (4 * units,),
+        "first hidden kernel": (units, hidden),
+        "first hidden bias": (hidden,),
+        "second hidden kernel": (units + width, hidden),
+        "second hidden bias": (hidden,),
+        "first head kernel": (hidden, bins + 1),
+        "first head bias": (bins + 1,),
+        "second head kernel": (hidden, bins),
+        "second head bias": (bins,),
+    }
+    if not memoryless:
+        shapes["lstm recurrent kernel"] = (units, 4 * units)
+    return shapes
+
+
+def _weights_bytes(shapes: dict[str, tuple[int, ...]]) -> int:
+    """A weights file's size at most: each array in float32 and Adam's two moments of it
+    (the update counter and learning rate are scalars), and HDF5's structures."""
+    return 3 * 4 * sum(math.prod(shape) for shape in shapes.values()) + HDF5_OVERHEAD_BYTES
+
+
+# The weights file of the largest model params.yaml allows (shapegen.config's MAX_*).
+WEIGHTS_MAX_BYTES = max(
+    _weights_bytes(
+        rectangle_shapes(MAX_UNITS, N_CORNER_STEPS, N_PARAMS_PER_COMPONENT * MAX_COMPONENTS, True)
+    ),
+    _weights_bytes(
+        categorical_shapes(MAX_UNITS, MAX_EMBEDDING_UNITS, MAX_HIDDEN_UNITS, MAX_BINS, False)
+    ),
+)
+MODEL_FILE_MAX_BYTES = WEIGHTS_MAX_BYTES + CONFIG_MAX_BYTES + METADATA_MAX_BYTES + 2**16
 
 
 def _check_shapes(found: dict[str, tuple], expected: dict[str, tuple]) -> None:
@@ -432,8 +471,10 @@ def _mixture_spec(loss: dict) -> MixtureSpec:
     support = _get(settings, "support", str, where)
     floor = _get(settings, "scale_floor", int | float, where)
     ceiling = _get(settings, "scale_ceiling", int | float, where)
-    if n_components < 1:
-        raise NotShapegenModel(f"{where}n_components is {n_components}; expected >= 1")
+    if not 1 <= n_components <= MAX_COMPONENTS:
+        raise NotShapegenModel(
+            f"{where}n_components is {n_components}; expected 1 to {MAX_COMPONENTS}"
+        )
     if support not in SUPPORTS:
         expected = " or ".join(SUPPORTS)
         raise NotShapegenModel(f"{where}support is {shown(support)}; expected {expected}")

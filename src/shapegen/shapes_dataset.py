@@ -11,7 +11,7 @@ same bytes. Reading checks every shape
 against its parameters: a file that reads is a file of family members.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import h5py
@@ -28,7 +28,7 @@ from shapegen.families import (
     shape_points,
 )
 from shapegen.files import atomic_path
-from shapegen.hdf5_files import read_array, read_text_attribute, read_versioned
+from shapegen.hdf5_files import REBUILD, read_array, read_text_attribute, read_versioned
 
 FORMAT_VERSION = 1
 SPLITS = ("train", "test")
@@ -78,9 +78,12 @@ def write_shapes(
                 )
 
 
-def read_shapes(path: str | Path, splits: Sequence[str] = SPLITS) -> dict[str, ShapeBatch]:
+def read_shapes(
+    path: str | Path, splits: Sequence[str] = SPLITS, rows: Mapping[str, int] | None = None
+) -> dict[str, ShapeBatch]:
     """Read and check the splits (both by default); InputError naming the file and the
-    problem."""
+    problem. rows: each split's count as params.yaml sets it (`shapes.n_<split>`), checked
+    before the split is read; None: any count."""
 
     def read(file: h5py.File, source: str) -> dict[str, ShapeBatch]:
         for name, expected in (("families", FAMILIES), ("parameters", PARAMETERS)):
@@ -89,14 +92,18 @@ def read_shapes(path: str | Path, splits: Sequence[str] = SPLITS) -> dict[str, S
                 raise InputError(
                     f"{source}: {name} attribute is {shown(found)}; expected {','.join(expected)}"
                 )
-        return {split: _read_split(source, file, split) for split in splits}
+        return {split: _read_split(source, file, split, rows) for split in splits}
 
     return read_versioned(path, "shapes", FORMAT_VERSION, read)
 
 
-def _read_split(source: str, file: h5py.File, split: str) -> ShapeBatch:
+def _read_split(
+    source: str, file: h5py.File, split: str, rows: Mapping[str, int] | None
+) -> ShapeBatch:
+    count = None if rows is None else rows[split]
+    hint = "" if rows is None else f" (params.yaml's shapes.n_{split}; {REBUILD})"
     arrays = {
-        name: read_array(file, f"{split}_{name}", source, [dtype], (None, *shape))
+        name: read_array(file, f"{split}_{name}", source, [dtype], (count, *shape), hint)
         for name, (dtype, shape) in ARRAYS.items()
     }
     counts = {array.shape[0] for array in arrays.values()}

@@ -401,7 +401,7 @@ def huge_dataset(
     maxshape: tuple[int | None, ...] | None = None,
     chunks: tuple[int, ...] | bool = True,
 ) -> Edit:
-    """Replace `name` by a chunked dataset of a huge declared shape with nothing written
+    """Replace `name` by a dataset (chunked unless chunks=None) of a huge declared shape, nothing written
     (e.g. shape (10**9, 10**4), maxshape (None, None)): the file stays small."""
 
     def edit(file: h5py.File) -> None:

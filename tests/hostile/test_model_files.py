@@ -146,24 +146,29 @@ WEIGHTS_CASES = {
         r"'layers/lstm/cell/vars/0' is a virtual dataset",
     ),
     "declares 300,000 x 1,000": (
-        lambda folder: craft.huge_dataset(LSTM_KERNEL),
+        lambda folder: craft.huge_dataset(LSTM_KERNEL, chunks=None),
         r"lstm kernel of shape \(300000, 1000\); expected \(2, 24\)",
     ),
     "declares 1e9 x 1e4, growable": (
         lambda folder: craft.huge_dataset(
             LSTM_KERNEL, (10**9, 10**4), maxshape=(None, None), chunks=(1024, 16)
         ),
-        r"lstm kernel of shape",
+        r"'layers/lstm/cell/vars/0' is a chunked dataset; expected its values stored in the "
+        r"file in one piece",
     ),
     "the right shape, nothing stored": (
-        lambda folder: craft.huge_dataset(LSTM_KERNEL, (2, 24)),
+        lambda folder: craft.huge_dataset(LSTM_KERNEL, (2, 24), chunks=None),
         r"'layers/lstm/cell/vars/0' declares 192 bytes but stores 0",
+    ),
+    "a null dataspace": (
+        lambda folder: _null(LSTM_KERNEL),
+        r"'layers/lstm/cell/vars/0' holds no array \(a null dataspace\)",
     ),
     "NaN weights": (lambda folder: craft.filled(LSTM_KERNEL, float("nan")), r"non-finite"),
     "infinite weights": (lambda folder: craft.filled(LSTM_KERNEL, float("inf")), r"non-finite"),
     "gzip-compressed weights": (
         lambda folder: craft.compressed(LSTM_KERNEL),
-        r"is compressed or filtered",
+        r"is a chunked dataset",
     ),
     "updates trained infinite": (
         lambda folder: craft.iterations(float("inf")),
@@ -176,6 +181,17 @@ WEIGHTS_CASES = {
     "updates trained a string": (lambda folder: craft.iterations("abc"), r"has dtype object"),
     "an array removed": (lambda folder: craft.removed(LSTM_KERNEL), r"no weights"),
 }
+
+
+def _null(name: str):
+    """An Edit: the dataset replaced by one of a null dataspace (no shape at all)."""
+    import h5py
+
+    def edit(file) -> None:
+        del file[name]
+        file.create_dataset(name, data=h5py.Empty("<f4"))
+
+    return edit
 
 
 def _virtual_source(folder) -> str:

@@ -267,8 +267,8 @@ CASES = {
     "dataset from other params": (
         ["pipeline/train.py", "book"],
         params_change("dataset", "n_train", value=400),
-        r"data/rectangles\.h5: holds 300 training rectangles; "
-        r"params\.yaml's dataset\.n_train is 400",
+        r"data/rectangles\.h5: 'train' has shape \(300, 4, 2\); expected \(400, 4, 2\) "
+        r"\(params\.yaml's dataset\.n_train; run `dvc repro` to rebuild it\)",
     ),
     # data/models/<variant>/*.keras
     "model missing": (
