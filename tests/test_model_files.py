@@ -8,6 +8,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import h5py
 import keras
 import numpy as np
 import pytest
@@ -19,14 +20,16 @@ from shapegen.geometry import random_rectangles
 from shapegen.mixture import MixtureSpec
 from shapegen.model_files import (
     SAVE_DATE,
+    WEIGHTS_MEMBER,
     _renumber_shared_ids,
+    _weights_bytes,
     read_network,
     save_model,
     stable_archive,
 )
 from shapegen.train import train_variant
 
-from .models import MIXTURE, small_mixture_model
+from .models import MIXTURE, small_categorical_model, small_mixture_model
 
 
 def members(path) -> dict[str, bytes]:
@@ -204,3 +207,23 @@ def _saved_bytes(model) -> bytes:
         path = Path(folder) / "model.keras"
         save_model(model, path)
         return path.read_bytes()
+
+
+@pytest.mark.parametrize("kind", ["mixture", "categorical"])
+def test_a_weights_file_fits_the_bound_its_shapes_give(tmp_path, kind):
+    """WEIGHTS_MAX_BYTES is this bound at params.yaml's largest sizes: HDF5's overhead
+    and Adam's moments must fit it (small models: the overhead is most of the file)."""
+    model = small_mixture_model() if kind == "mixture" else small_categorical_model()
+    path = tmp_path / "m.keras"
+    save_model(model, path)
+    weights = zipfile.ZipFile(path).read(WEIGHTS_MEMBER)
+    with h5py.File(io.BytesIO(weights)) as file:
+        arrays = [name for name in _dataset_names(file) if name.startswith("layers/")]
+        shapes = {name: file[name].shape for name in arrays}
+    assert len(weights) <= _weights_bytes(shapes)
+
+
+def _dataset_names(file) -> list[str]:
+    names: list[str] = []
+    file.visititems(lambda name, node: names.append(name) if isinstance(node, h5py.Dataset) else 0)
+    return names

@@ -12,7 +12,7 @@ import math
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +33,7 @@ PNG_PANEL_INCHES = 2.0
 PNG_DPI = 100
 PNG_MAX_SHAPES = 100  # more panels than this are drawn as the first 100
 # The metrics `info` shows: a JSON object of numbers (sections nest once), a TSV table.
-METRICS_MAX_BYTES = 2**24
+METRICS_MAX_BYTES = 2**20
 METRICS_MAX_DEPTH = 4
 
 SAMPLE_EXAMPLES = """examples:
@@ -137,6 +137,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         output = run_sample(args) if args.command == "sample" else run_info(args.model)
     except InputError as error:
         say_error(str(error))
+        raise SystemExit(2) from None
+    except MemoryError:
+        say_error("the shapes asked for need more memory than is available; expected fewer (-n)")
         raise SystemExit(2) from None
     try:
         sys.stdout.write(output)
@@ -258,8 +261,16 @@ def run_info(model: str) -> str:
     metrics_source, metrics = _metrics_of(variant, path, network.train_updates)
     lines.append(("metrics", metrics_source))
     lines.extend((f"  {name}", _number_text(value)) for name, value in metrics.items())
+    # Names and values come from files too: printed escaped, on one line each.
+    lines = [(_printable(label), _printable(value)) for label, value in lines]
     width = max(len(label) for label, _ in lines)
     return "".join(f"{label:<{width}}  {value}\n" for label, value in lines)
+
+
+def _printable(text: str) -> str:
+    """Text as a terminal shows it safely: control characters (escape sequences, line
+    breaks) and surrogates (a file name's undecodable bytes) escaped."""
+    return one_line(text)
 
 
 def _parse(kind: type, text: str, name: str, expected: str):
@@ -286,8 +297,8 @@ def _writable_path(text: str) -> Path:
     that exists and can be written."""
     from shapegen.files import check_target
 
-    if not text:
-        raise InputError("--png: the file name is empty; expected a file name")
+    if not text or text.endswith(os.sep):
+        raise InputError(f"--png: {shown(text)} is not a file name; expected one, e.g. out.png")
     path = Path(text)
     folder = path.parent
     try:
@@ -335,24 +346,30 @@ def _write_png(
 def _title_text(model: str) -> str:
     """The model argument as a figure title shows it: its undecodable bytes and control
     characters escaped, a `$` literal (matplotlib would read `$...$` as mathtext)."""
-    text = one_line(model.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
-    return text.replace("$", r"\$")
+    return _printable(model).replace("$", r"\$")
 
 
 def _variant_of(path: Path) -> str | None:
     """The variant whose folder under data/models holds the file, if any."""
     try:
         relative = path.resolve().relative_to(paths.MODELS_DIR.resolve())
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a loop of links
         return None
     return relative.parts[0] if len(relative.parts) > 1 else None
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return first.resolve() == second.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links
+        return False
 
 
 def _metrics_of(variant: str | None, path: Path, updates: int) -> tuple[str, dict]:
     """Where the pipeline's metrics of this model are, and their values (flat)."""
     if variant is None:
         return "none (the pipeline scores the models of its variants)", {}
-    if path.resolve() == paths.model_file(variant).resolve():
+    if _same_file(path, paths.model_file(variant)):
         source = paths.metrics_file(variant)
         if not source.exists():
             return f"not computed yet ({source}: run `dvc repro`)", {}
@@ -365,14 +382,15 @@ def _metrics_of(variant: str | None, path: Path, updates: int) -> tuple[str, dic
     curve = paths.learning_curve_file(variant)
     if curve.exists():
         with reading(curve, "learning curve"):
-            for row in _curve_rows(curve):
-                if row["train_updates"] == updates:
-                    return f"{curve} (the checkpoint's row)", row
+            row = _curve_row(curve, updates)
+        if row is not None:
+            return f"{curve} (the checkpoint's row)", row
     return f"none for this checkpoint ({curve} has no row of {updates:,} updates)", {}
 
 
-def _curve_rows(curve: Path) -> list[dict]:
-    """The learning curve's rows, every value a finite number, train_updates whole."""
+def _curve_row(curve: Path, updates: int) -> dict | None:
+    """The learning curve's row of `updates`, every row read checked: every value a finite
+    number, train_updates whole."""
     data = read_input(curve, "learning curve", METRICS_MAX_BYTES)
     try:
         lines = data.decode("utf-8").splitlines()
@@ -380,11 +398,16 @@ def _curve_rows(curve: Path) -> list[dict]:
         raise InputError(
             f"{curve}: not UTF-8 text (byte {error.start}); expected a TSV table"
         ) from None
-    reader = csv.reader(lines, delimiter="\t")
+    try:
+        return _row_of(curve, csv.reader(lines, delimiter="\t"), updates)
+    except csv.Error as error:
+        raise InputError(f"{curve}: not a TSV table ({shown(str(error))})") from None
+
+
+def _row_of(curve: Path, reader: Iterator[list[str]], updates: int) -> dict | None:
     header = next(reader, [])
     if "train_updates" not in header:
         raise InputError(f"{curve}: header {shown(header)}; expected a train_updates column")
-    rows = []
     for number, cells in enumerate(reader, start=2):
         if len(cells) != len(header):
             raise InputError(
@@ -397,8 +420,9 @@ def _curve_rows(curve: Path) -> list[dict]:
                 "whole number"
             )
         row["train_updates"] = int(row["train_updates"])
-        rows.append(row)
-    return rows
+        if row["train_updates"] == updates:
+            return row
+    return None
 
 
 def _finite(cell: str, source: Path, line: int) -> float:

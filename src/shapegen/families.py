@@ -123,7 +123,7 @@ def parameter_problems(families: np.ndarray, parameters: np.ndarray) -> list[str
     polygon's sides are whole, its centre at least its radius from every edge, its
     rotation below 2 pi / sides.
     """
-    with np.errstate(divide="ignore", invalid="ignore"):  # a file's sides may be 0 or NaN
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a file's sides: 0, NaN
         return _parameter_problems(families, parameters)
 
 

@@ -9,6 +9,10 @@ cost is bounded by the file's size. Every refusal is an InputError naming the fi
 """
 
 import contextlib
+import io
+import signal
+import subprocess
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, TypeVar
@@ -66,11 +70,76 @@ def read_versioned(
 _ANY_SIZE = 2**62
 
 
+# HDF5 trusts a file's structure: a B-tree whose node points back at itself sends it into
+# endless recursion, and the process dies of it (SIGSEGV), with no error to catch. So the
+# structure is first walked by a process of its own: every object reached by hard links,
+# its shape, type, storage and attributes' types (no values). The walk is all HDF5's
+# metadata a reader here touches; the data it reads after is in one contiguous piece.
+_WALK = """
+import io, sys
+import h5py
+
+def touch(name, node):
+    for key in node.attrs:
+        attribute = node.attrs.get_id(key)
+        attribute.shape
+        try:
+            attribute.dtype
+        except TypeError:
+            pass
+    if isinstance(node, h5py.Dataset):
+        node.shape
+        node.id.get_create_plist().get_layout()
+
+descriptor = int(sys.argv[1])
+if descriptor < 0:
+    handle = io.BytesIO(sys.stdin.buffer.read())
+else:
+    handle = open(descriptor, "rb", closefd=False)
+    handle.seek(0)
+try:
+    with h5py.File(handle, "r") as file:
+        touch("/", file)
+        file.visititems(touch)
+except Exception:
+    pass  # an error, not a crash: the reader meets it again and says so
+"""
+WALK_SECONDS = 60
+
+
+def check_structure(handle: BinaryIO, source: str) -> None:
+    """InputError if HDF5 crashes (or hangs) walking the structure of an open file (a
+    file held in memory is sent whole; a file on disk is shared by its descriptor)."""
+    in_memory = isinstance(handle, io.BytesIO)
+    descriptor = -1 if in_memory else handle.fileno()
+    try:
+        walk = subprocess.run(
+            [sys.executable, "-c", _WALK, str(descriptor)],
+            input=handle.getvalue() if in_memory else b"",
+            pass_fds=() if in_memory else (descriptor,),
+            capture_output=True,
+            timeout=WALK_SECONDS,
+        )
+    except subprocess.TimeoutExpired:
+        raise InputError(
+            f"{source}: HDF5 did not finish walking its structure in {WALK_SECONDS} s; "
+            "expected a file HDF5 can read"
+        ) from None
+    if walk.returncode < 0:
+        name = signal.Signals(-walk.returncode).name
+        raise InputError(
+            f"{source}: HDF5 crashed walking its structure ({name}); expected a file HDF5 can "
+            "read (a damaged or crafted file)"
+        )
+
+
 @contextlib.contextmanager
 def open_hdf5(handle: BinaryIO, source: str, what: str) -> Iterator[h5py.File]:
-    """An HDF5 file read from an open file (never reopened by name). What HDF5 itself
-    reports while it is read (bytes that are not HDF5, damaged metadata or data) is one
-    InputError: `<source>: not a readable <what> (<HDF5's reason>)`."""
+    """An HDF5 file read from an open file (never reopened by name), once its structure
+    walks safely (check_structure). What HDF5 itself reports while it is read (bytes that
+    are not HDF5, damaged metadata or data) is one InputError: `<source>: not a readable
+    <what> (<HDF5's reason>)`."""
+    check_structure(handle, source)
     try:
         with h5py.File(handle, "r") as file:
             yield file

@@ -401,8 +401,8 @@ def huge_dataset(
     maxshape: tuple[int | None, ...] | None = None,
     chunks: tuple[int, ...] | bool = True,
 ) -> Edit:
-    """Replace `name` by a dataset (chunked unless chunks=None) of a huge declared shape, nothing written
-    (e.g. shape (10**9, 10**4), maxshape (None, None)): the file stays small."""
+    """Replace `name` by a dataset (chunked unless chunks=None) of a huge declared shape,
+    nothing written (e.g. shape (10**9, 10**4), maxshape (None, None)): the file stays small."""
 
     def edit(file: h5py.File) -> None:
         _recreate(file, name, shape=shape, dtype=dtype, maxshape=maxshape, chunks=chunks)
@@ -729,3 +729,75 @@ def model_bytes(folder: str | Path, kind: str = "mixture") -> bytes:
     path = Path(folder) / f"{kind}.keras"
     save_model(model, path)
     return path.read_bytes()
+
+
+# What a second, fresh-eyes hunt found: the builders of its cases.
+def null_dataspace(name: str, dtype: Any = "<f4") -> Edit:
+    """Replace `name` by a dataset of a null dataspace (no shape at all)."""
+
+    def edit(file: h5py.File) -> None:
+        del file[name]
+        file.create_dataset(name, data=h5py.Empty(dtype))
+
+    return edit
+
+
+def btree_self_child(data: bytes, node_type: int, key_size: int) -> bytes:
+    """An HDF5 file whose first v1 B-tree node of `node_type` (0 a group's, 1 a chunk
+    index) is made level 1 with its first child itself: HDF5 recurses without end."""
+    patched = bytearray(data)
+    at = patched.find(b"TREE")
+    while patched[at + 4] != node_type:
+        at = patched.find(b"TREE", at + 1)
+    patched[at + 5] = 1
+    patched[at + 24 + key_size : at + 32 + key_size] = struct.pack("<Q", at)
+    return bytes(patched)
+
+
+def patch_sizes(archive: bytes, member: str, compressed: int | None, size: int | None) -> bytes:
+    """The archive with a member's compressed and uncompressed sizes rewritten in its local
+    and central headers (its bytes unchanged)."""
+    patched = bytearray(archive)
+    headers = ((b"PK\x03\x04", 18, 30, 26), (b"PK\x01\x02", 20, 46, 28))
+    for signature, sizes_at, name_at, name_length_at in headers:
+        at = patched.find(signature)
+        while at >= 0:
+            (length,) = struct.unpack("<H", patched[at + name_length_at : at + name_length_at + 2])
+            if patched[at + name_at : at + name_at + length] == member.encode():
+                if compressed is not None:
+                    patched[at + sizes_at : at + sizes_at + 4] = struct.pack("<I", compressed)
+                if size is not None:
+                    patched[at + sizes_at + 4 : at + sizes_at + 8] = struct.pack("<I", size)
+            at = patched.find(signature, at + 1)
+    return bytes(patched)
+
+
+def zip64_directory(template: bytes, extra_entries: int) -> bytes:
+    """An archive whose classic end record says 3 entries while a zip64 record (which
+    zipfile prefers) declares 3 + extra_entries, all present as 46-byte nameless entries."""
+    raw = write_raw_zip(raw_members(template))
+    directory_size, directory_offset = struct.unpack("<II", raw[-10:-2])
+    entry = struct.pack(
+        "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 0, 0, 0x21, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+    )
+    directory = raw[directory_offset : directory_offset + directory_size] + entry * extra_entries
+    total = 3 + extra_entries
+    record = struct.pack(
+        "<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, total, total, len(directory), directory_offset
+    )
+    locator = struct.pack("<IIQI", 0x07064B50, 0, directory_offset + len(directory), 1)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 3, 3, directory_size, directory_offset, 0)
+    return raw[:directory_offset] + directory + record + locator + end
+
+
+def set_parameter(split: str, row: int, column: int, value: float) -> Edit:
+    """One shape's parameter set to `value` in a shapes file."""
+
+    def edit(file: h5py.File) -> None:
+        name = f"{split}_parameters"
+        values = file[name][()]
+        values[row, column] = value
+        del file[name]
+        file.create_dataset(name, data=values, track_times=False)
+
+    return edit

@@ -207,6 +207,21 @@ METRICS = {
         r"line 2: train_updates 100\.5; expected a whole number",
     ),
     "curve not UTF-8": ("curve", b"\xff\xfe", r"not UTF-8 text \(byte 0\); expected a TSV table"),
+    "curve of 4 million rows": (
+        "curve",
+        b"train_updates\n" + b"100\n" * 4_000_000,
+        r"learning_curve\.tsv: [0-9,]+ bytes; expected a learning curve of at most 1,048,576",
+    ),
+    "curve a cell of 200,000 characters": (
+        "curve",
+        b"train_updates\tx\n100\t" + b"1" * 200_000 + b"\n",
+        r"learning_curve\.tsv: not a TSV table \('field larger than field limit",
+    ),
+    "metrics a string of escaped quotes": (
+        "metrics",
+        b'"' + b'\\"' * 40_000,
+        r"data/metrics/v\.json: not valid JSON at line 1",
+    ),
 }
 
 
@@ -228,3 +243,31 @@ def test_info_refuses_corrupt_metrics_beside_a_model(refuse, models, tmp_path, c
     else:
         target.write_bytes(content)
     refuse([SHAPEGEN, "info", model], expected)
+
+
+def test_names_and_values_from_files_are_printed_escaped(models, tmp_path):
+    folder = tmp_path / "data" / "models" / "v"
+    folder.mkdir(parents=True)
+    (folder / "model.keras").write_bytes(models["mixture"])
+    metrics = tmp_path / "data" / "metrics" / "v.json"
+    metrics.parent.mkdir(parents=True)
+    metrics.write_bytes(b'{"\\ud800": 1, "\\u001b[2Jred": 2, "a\\nerror: injected": 3}')
+    outcome = run_capped([SHAPEGEN, "info", "v"], tmp_path)
+    record("escaped metrics", outcome)
+    assert outcome.returncode == 0, outcome.stderr
+    assert "\x1b" not in outcome.stdout and "\nerror:" not in outcome.stdout
+    assert r"\ud800" in outcome.stdout and r"a\nerror: injected" in outcome.stdout
+
+
+def test_a_loop_of_links_for_data_models_is_no_variant(models, tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "models").symlink_to("models")
+    (tmp_path / "m.keras").write_bytes(models["mixture"])
+    outcome = run_capped([SHAPEGEN, "info", "m.keras"], tmp_path)
+    record("models loop", outcome)
+    assert outcome.returncode == 0, outcome.stderr
+    assert "variant" in outcome.stdout and "none" in outcome.stdout
+
+
+def test_a_png_name_ending_in_a_slash_is_refused(refuse, model):
+    refuse(sample("--png", "out.png/"), r"--png: 'out\.png/' is not a file name")

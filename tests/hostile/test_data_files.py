@@ -87,6 +87,21 @@ CASES = {
         lambda folder: craft.soft_link("train", "/test"),
         r"'train' is reached through a soft link",
     ),
+    "rectangles a null dataspace": (
+        "rectangles",
+        lambda folder: craft.null_dataspace("train"),
+        r"'train' holds no array \(a null dataspace\)",
+    ),
+    "shapes a side of 0": (
+        "shapes",
+        lambda folder: craft.set_parameter("train", 0, 3, 0.0),
+        r"has sides outside \[3, 8\]|is not the",
+    ),
+    "shapes a side of 5e-324": (
+        "shapes",
+        lambda folder: craft.set_parameter("train", 0, 3, 5e-324),
+        r"has sides outside \[3, 8\]|is not the",
+    ),
     "shapes points stored in /dev/zero": (
         "shapes",
         lambda folder: craft.external_storage("train_points", "/dev/zero"),
@@ -94,7 +109,7 @@ CASES = {
     ),
     "shapes parameters declaring 1e9 rows": (
         "shapes",
-        lambda folder: craft.huge_dataset("test_parameters", (10**9, 7), chunks=None),
+        lambda folder: craft.huge_dataset("test_parameters", (10**9, 7), "<f8", chunks=None),
         r"'test_parameters' has shape|declares",
     ),
     "shapes points NaN": (
@@ -120,6 +135,25 @@ def test_a_crafted_data_file_is_refused(refuse, tmp_path, case):
     kind, edit, expected = CASES[case]
     path = craft.edited_h5(template(kind, tmp_path), tmp_path / f"{kind}.h5", edit(tmp_path))
     refuse(reader(kind, path), expected, names=[f"{kind}.h5"])
+
+
+@pytest.mark.parametrize(("kind", "node_type", "key_size"), [("group", 0, 8), ("chunk", 1, 40)])
+def test_a_b_tree_that_loops_is_refused_not_a_crash(refuse, tmp_path, kind, node_type, key_size):
+    source = template("rectangles", tmp_path)
+    if kind == "chunk":
+        source = craft.edited_h5(source, tmp_path / "chunked.h5", _chunked("train"))
+    path = tmp_path / "rectangles.h5"
+    path.write_bytes(craft.btree_self_child(source.read_bytes(), node_type, key_size))
+    refuse(reader("rectangles", path), r"HDF5 crashed walking its structure \(SIGSEGV\)")
+
+
+def _chunked(name: str):
+    def edit(file) -> None:
+        values = file[name][()]
+        del file[name]
+        file.create_dataset(name, data=values, chunks=(1, 4, 2))
+
+    return edit
 
 
 @pytest.mark.parametrize(

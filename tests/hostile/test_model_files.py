@@ -2,6 +2,7 @@
 reads nothing but the file it was given."""
 
 import os
+import zipfile
 
 import pytest
 
@@ -51,10 +52,10 @@ ZIP_CASES = {
         lambda model, folder: craft.with_compress_type(model, craft.WEIGHTS_MEMBER, craft.AES),
         r"compression method 99",
     ),
-    "stored weights declaring 1 GiB": (
+    "stored weights declaring 100 MB": (
         "mixture",
-        lambda model, folder: craft.with_declared_size(model, craft.WEIGHTS_MEMBER, GIB),
-        r"is stored in [0-9,]+ bytes but declares 1,073,741,824",
+        lambda model, folder: craft.with_declared_size(model, craft.WEIGHTS_MEMBER, 10**8),
+        r"is stored in [0-9,]+ bytes but declares 100,000,000",
     ),
     "config missing": (
         "mixture",
@@ -76,10 +77,52 @@ ZIP_CASES = {
     "a directory of 100,000 entries": (
         "mixture",
         lambda model, folder: craft.rezip(model, add={f"m{i}": b"" for i in range(100_000)}),
-        r"its zip directory declares [0-9,]+ entries",
+        r"its zip directory declares [0-9,]+ entries|a zip64 archive",
     ),
     "not a zip archive": ("mixture", lambda model, folder: b"PK" + b"\0" * 100, r"not a zip"),
     "empty": ("mixture", lambda model, folder: b"", r"not a zip archive"),
+    "a zip64 record of 100,000 entries": (
+        "mixture",
+        lambda model, folder: craft.zip64_directory(model, 100_000),
+        r"a zip64 archive; expected a model file \(\.keras\) of 3 entries",
+    ),
+    "config under strong encryption": (
+        "mixture",
+        lambda model, folder: craft.with_flag_bits(
+            model, craft.CONFIG_MEMBER, craft.STRONG_ENCRYPTION
+        ),
+        r"member config\.json is encrypted",
+    ),
+    "config as patched data": (
+        "mixture",
+        lambda model, folder: craft.with_flag_bits(model, craft.CONFIG_MEMBER, 0x20),
+        r"member config\.json holds patched data",
+    ),
+    "config deflated, declaring 2 GiB compressed": (
+        "mixture",
+        lambda model, folder: craft.patch_sizes(
+            craft.rezip(model, compress={craft.CONFIG_MEMBER: zipfile.ZIP_DEFLATED}),
+            craft.CONFIG_MEMBER,
+            2**31 - 1,
+            None,
+        ),
+        r"member config\.json declares 2,147,483,647 bytes past its offset [0-9,]+ in a file",
+    ),
+    "weights stored, declaring 1.6 GB": (
+        "mixture",
+        lambda model, folder: craft.patch_sizes(
+            model, craft.WEIGHTS_MEMBER, 1_600_000_000, 1_600_000_000
+        ),
+        r"member model\.weights\.h5 declares 1,600,000,000 bytes",
+    ),
+    "weights whose group B-tree loops": (
+        "mixture",
+        lambda model, folder: craft.rezip(
+            model,
+            replace={craft.WEIGHTS_MEMBER: craft.btree_self_child(craft.weights_of(model), 0, 8)},
+        ),
+        r"model\.weights\.h5: HDF5 crashed walking its structure \(SIGSEGV\)",
+    ),
     "config damaged": (
         "mixture",
         lambda model, folder: _flip_member_byte(model, craft.CONFIG_MEMBER),
@@ -241,7 +284,7 @@ CONFIG_CASES = {
     "n_components zero": (
         "mixture",
         lambda config: craft.config_json_edit(config, [*_loss_config(config), "n_components"], 0),
-        r"n_components is 0; expected >= 1",
+        r"n_components is 0; expected 1 to 64",
     ),
     "scale_floor negative": (
         "mixture",
@@ -261,7 +304,7 @@ CONFIG_CASES = {
     "bins one": (
         "categorical",
         lambda config: craft.config_json_edit(config, [*_loss_config(config), "bins"], 1),
-        r"bins is 1; expected >= 2",
+        r"bins is 1; expected 2 to 1024",
     ),
     "conditional a string": (
         "categorical",
@@ -300,6 +343,11 @@ CONFIG_CASES = {
     ),
     "not JSON": ("mixture", lambda config: "{'a': 1}", r"not valid JSON at line 1"),
     "not UTF-8": ("mixture", lambda config: b"\xff\xfe{}", r"not UTF-8 text \(byte 0\)"),
+    "a string of 40,000 escaped quotes": (
+        "mixture",
+        lambda config: b'"' + b'\\"' * 40_000,
+        r"config\.json: not valid JSON at line 1",
+    ),
 }
 
 

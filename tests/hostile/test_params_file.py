@@ -42,6 +42,23 @@ CASES = {
         lambda: craft.yaml_binary(500_000),
         r"dataset\.n_train is b'.*\.\.\.; expected an integer",
     ),
+    "the date 2001-02-30": (
+        lambda: craft.params_with_n_train("2001-02-30"),
+        r"a value YAML cannot construct \(ValueError: 'day is out of range for month'\)",
+    ),
+    "!!int abc": (lambda: craft.params_with_n_train("!!int abc"), r"a value YAML cannot construct"),
+    "!!bool maybe": (
+        lambda: craft.params_with_n_train("!!bool maybe"),
+        r"a value YAML cannot construct",
+    ),
+    "an !!omap with a key twice": (
+        lambda: craft.params_with_n_train("!!omap [a: 1, a: 2]"),
+        r"a value YAML cannot construct",
+    ),
+    "a quoted !!int of 4,000 digits": (
+        lambda: craft.params_with_n_train('!!int "' + "9" * 4000 + '"'),
+        r"a number of 4,000 characters at line [0-9]+; expected at most 40",
+    ),
     "not UTF-8": (lambda: b"dataset:\n  seed: \xff\n", r"cannot be read \(not UTF-8 text: byte"),
 }
 
