@@ -432,9 +432,10 @@ class Params:
 
 # params.yaml is read whole; a file past this size is not a params file.
 PARAMS_MAX_BYTES = 2**20
-# Nodes a document may expand to through its aliases (the committed file has about 500):
-# ten nested aliases of ten items each expand to ten billion ("billion laughs").
-MAX_YAML_NODES = 100_000
+# Values a document may hold, its aliases expanded (the committed file: a few hundred):
+# ten nested aliases of ten items each expand to ten billion ("billion laughs"), and the
+# pure-Python reader takes a second for every 10,000 or so.
+MAX_YAML_NODES = 10_000
 # A plain scalar that starts like a number and is longer than this is refused before
 # YAML converts it: Python stops converting integers past 4,300 digits.
 _NUMBER_START = re.compile(r"[-+]?(?:[0-9]|\.[0-9])")
@@ -520,7 +521,7 @@ def check_yaml_size(events: typing.Iterable, source: str, max_depth: int) -> Non
             open_nodes[-1][1] += nodes
             if open_nodes[-1][1] > MAX_YAML_NODES:
                 raise InputError(
-                    f"{source}: its aliases expand past {MAX_YAML_NODES:,} values (line "
+                    f"{source}: more than {MAX_YAML_NODES:,} values, aliases expanded (line "
                     f"{event.start_mark.line + 1}); expected a params file"
                 )
 

@@ -72,7 +72,7 @@ def read_dataset(path: str | Path, rows: Mapping[str, int] | None = None) -> Dat
         seed = read_integer_attribute(file, "seed", source) if "seed" in file.attrs else -1
         return Dataset(**splits, seed=seed)
 
-    return read_versioned(path, "rectangles", FORMAT_VERSION, read)
+    return read_versioned(path, "rectangles", FORMAT_VERSION, read, (["seed"], SPLITS))
 
 
 def _read_split(

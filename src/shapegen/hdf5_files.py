@@ -10,6 +10,7 @@ cost is bounded by the file's size. Every refusal is an InputError naming the fi
 
 import contextlib
 import io
+import json
 import signal
 import subprocess
 import sys
@@ -36,13 +37,18 @@ _LAYOUTS = {
 
 
 def read_versioned(
-    path: str | Path, kind: str, format_version: int, read: Callable[[h5py.File, str], T]
+    path: str | Path,
+    kind: str,
+    format_version: int,
+    read: Callable[[h5py.File, str], T],
+    lookups: tuple[Sequence[str], Sequence[str]],
 ) -> T:
     """Open one of shapegen's HDF5 files, check its format_version, and `read` it.
 
     `kind` names the file in messages ("rectangles", "shapes"). `read` gets the file and
     its name for messages and raises InputError for what it finds wrong; any other failure
-    is one InputError line too.
+    is one InputError line too. `lookups`: the root attributes and the arrays `read` looks
+    up (check_structure).
     """
     path = Path(path)
     what = f"HDF5 {kind} file"
@@ -50,7 +56,7 @@ def read_versioned(
     with (
         reading(path, what),
         open_input(path, f"{kind} file (HDF5)", _ANY_SIZE, missing) as handle,
-        open_hdf5(handle, str(path), what) as file,
+        open_hdf5(handle, str(path), what, ["format_version", *lookups[0]], lookups[1]) as file,
     ):
         if "format_version" not in file.attrs:
             raise InputError(
@@ -71,50 +77,75 @@ _ANY_SIZE = 2**62
 
 
 # HDF5 trusts a file's structure: a B-tree whose node points back at itself sends it into
-# endless recursion, and the process dies of it (SIGSEGV), with no error to catch. So the
-# structure is first walked by a process of its own: every object reached by hard links,
-# its shape, type, storage and attributes' types (no values). The walk is all HDF5's
-# metadata a reader here touches; the data it reads after is in one contiguous piece.
+# endless recursion, and the process dies of it (SIGSEGV), with no error to catch; a global
+# heap whose free space declares 0 bytes makes it spin. So a process of its own first does
+# every lookup the reader will do, in the same order: the attributes it reads (by value)
+# and each array's path, link by link, with its shape, type and storage. Each lookup's
+# error is passed over (the reader meets it again and says so); only a crash or a hang,
+# which the reader could not survive, is this walk's to report.
 _WALK = """
-import io, sys
+import io, json, sys
 import h5py
 
-def touch(name, node):
-    for key in node.attrs:
-        attribute = node.attrs.get_id(key)
-        attribute.shape
-        try:
-            attribute.dtype
-        except TypeError:
-            pass
-    if isinstance(node, h5py.Dataset):
-        node.shape
-        node.id.get_create_plist().get_layout()
+def quietly(action):
+    try:
+        return action()
+    except Exception:
+        return None
 
-descriptor = int(sys.argv[1])
+def node_at(file, name):
+    node = file
+    for part in name.split("/"):
+        link = quietly(lambda: node.get(part, getlink=True))
+        if not isinstance(link, h5py.HardLink):
+            return None
+        node = quietly(lambda: node[part])
+    return node
+
+def look(node):
+    for action in (
+        lambda: node.shape,
+        lambda: node.dtype,
+        lambda: node.id.get_create_plist().get_layout(),
+        lambda: node.id.get_create_plist().get_external_count(),
+        lambda: node.id.get_storage_size(),
+    ):
+        quietly(action)
+
+descriptor, attributes, names = int(sys.argv[1]), json.loads(sys.argv[2]), json.loads(sys.argv[3])
 if descriptor < 0:
     handle = io.BytesIO(sys.stdin.buffer.read())
 else:
     handle = open(descriptor, "rb", closefd=False)
     handle.seek(0)
-try:
-    with h5py.File(handle, "r") as file:
-        touch("/", file)
-        file.visititems(touch)
-except Exception:
-    pass  # an error, not a crash: the reader meets it again and says so
+file = quietly(lambda: h5py.File(handle, "r"))
+if file is not None:
+    for name in attributes:
+        if quietly(lambda: name in file.attrs):
+            quietly(lambda: file.attrs.get_id(name).dtype)
+            quietly(lambda: file.attrs[name])
+    for name in names:
+        node = node_at(file, name)
+        if isinstance(node, h5py.Dataset):
+            look(node)
 """
-WALK_SECONDS = 60
+# A walk takes a tenth of a second (mostly starting Python); one that takes this long is
+# HDF5 looping on the file.
+WALK_SECONDS = 5
 
 
-def check_structure(handle: BinaryIO, source: str) -> None:
-    """InputError if HDF5 crashes (or hangs) walking the structure of an open file (a
-    file held in memory is sent whole; a file on disk is shared by its descriptor)."""
+def check_structure(
+    handle: BinaryIO, source: str, attributes: Sequence[str], names: Sequence[str]
+) -> None:
+    """InputError if HDF5 crashes or hangs doing the reader's lookups in an open file: the
+    root `attributes` it reads and the arrays at `names` (a file held in memory is sent
+    whole; a file on disk is shared by its descriptor)."""
     in_memory = isinstance(handle, io.BytesIO)
     descriptor = -1 if in_memory else handle.fileno()
+    lookups = [json.dumps(list(attributes)), json.dumps(list(names))]
     try:
         walk = subprocess.run(
-            [sys.executable, "-c", _WALK, str(descriptor)],
+            [sys.executable, "-c", _WALK, str(descriptor), *lookups],
             input=handle.getvalue() if in_memory else b"",
             pass_fds=() if in_memory else (descriptor,),
             capture_output=True,
@@ -134,12 +165,14 @@ def check_structure(handle: BinaryIO, source: str) -> None:
 
 
 @contextlib.contextmanager
-def open_hdf5(handle: BinaryIO, source: str, what: str) -> Iterator[h5py.File]:
-    """An HDF5 file read from an open file (never reopened by name), once its structure
-    walks safely (check_structure). What HDF5 itself reports while it is read (bytes that
-    are not HDF5, damaged metadata or data) is one InputError: `<source>: not a readable
-    <what> (<HDF5's reason>)`."""
-    check_structure(handle, source)
+def open_hdf5(
+    handle: BinaryIO, source: str, what: str, attributes: Sequence[str], names: Sequence[str]
+) -> Iterator[h5py.File]:
+    """An HDF5 file read from an open file (never reopened by name), once the lookups its
+    reader will do (root `attributes`, arrays at `names`) run safely: check_structure.
+    What HDF5 itself reports while it is read (bytes that are not HDF5, damaged metadata
+    or data) is one InputError: `<source>: not a readable <what> (<HDF5's reason>)`."""
+    check_structure(handle, source, attributes, names)
     try:
         with h5py.File(handle, "r") as file:
             yield file
@@ -175,7 +208,7 @@ def read_array(
 ) -> np.ndarray:
     """The array at `name`, once its dtype is one of `dtypes`, its shape matches `shape`
     and its bytes are all stored in the file, unfiltered; `hint` ends a message about its
-    shape (where the shape comes from)."""
+    count of rows (shape[0]: where that count comes from)."""
     node = dataset(file, name, source)
     if node is None:
         raise InputError(f"{source}: no dataset '{name}'; expected one")
@@ -187,10 +220,15 @@ def read_array(
         raise InputError(f"{source}: '{name}' has dtype {found}; expected {allowed}")
     if len(node.shape) != len(shape) or any(
         length is not None and found != length
-        for found, length in zip(node.shape, shape, strict=True)
+        for found, length in zip(node.shape[1:], shape[1:], strict=True)
     ):
-        wanted = "(" + ", ".join("n" if length is None else str(length) for length in shape) + ")"
-        raise InputError(f"{source}: '{name}' has shape {node.shape}; expected {wanted}{hint}")
+        wanted = "(" + ", ".join("n" for _ in shape[:1])
+        wanted += "".join(f", {length}" for length in shape[1:]) + ("," if len(shape) == 1 else "")
+        raise InputError(f"{source}: '{name}' has shape {node.shape}; expected {wanted})")
+    if shape and shape[0] is not None and node.shape[0] != shape[0]:
+        raise InputError(
+            f"{source}: '{name}' holds {node.shape[0]:,} rows; expected {shape[0]:,}{hint}"
+        )
     stored = node.id.get_storage_size()
     if stored < node.nbytes:
         raise InputError(

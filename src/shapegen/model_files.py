@@ -139,6 +139,7 @@ SMALL_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 MAX_LAYERS = 64
 MAX_UPDATES = 2**53  # an update counter past this is not one shapegen trained
 MISSING_MODEL = " (run `dvc repro` to train it)"
+UPDATES_WEIGHTS = "optimizer/vars/0"  # Adam's update counter
 SUPPORTS = typing.get_args(MixtureParams.__dataclass_fields__["support"].type)
 
 
@@ -164,7 +165,9 @@ def read_network(path: str | Path) -> Network:
                 archive, source, WEIGHTS_MEMBER, WEIGHTS_MAX_BYTES, {zipfile.ZIP_STORED}
             )
         weights_source = f"{source}: {WEIGHTS_MEMBER}"
-        with open_hdf5(io.BytesIO(weights), weights_source, "HDF5 weights file") as file:
+        with open_hdf5(
+            io.BytesIO(weights), weights_source, "HDF5 weights file", (), WALKED_WEIGHTS
+        ) as file:
             try:
                 return _network(config, _Weights(file, weights_source))
             except NotShapegenModel as error:
@@ -199,7 +202,7 @@ class _Weights:
 
     def updates(self) -> int:
         """The optimizer's update counter."""
-        name = "optimizer/vars/0"
+        name = UPDATES_WEIGHTS
         value = int(self.read(name, (), np.int64))
         if not 0 <= value <= MAX_UPDATES:
             raise InputError(
@@ -258,14 +261,7 @@ def _network(config: object, weights: _Weights) -> Network:
     if not is_mixture and head["config"].get("activation") != "linear":
         raise NotShapegenModel(f"head activation {shown(head['config'].get('activation'))}")
     mixture = _mixture_spec(loss) if is_mixture else None
-    group = "layers/step_dense/vars" if is_mixture else "layers/dense/vars"
-    names = {
-        "lstm kernel": "layers/lstm/cell/vars/0",
-        "lstm recurrent kernel": "layers/lstm/cell/vars/1",
-        "lstm bias": "layers/lstm/cell/vars/2",
-        "head kernel": f"{group}/0",
-        "head bias": f"{group}/1",
-    }
+    names = rectangle_weights(is_mixture)
     shapes = {label: weights.shape(name) for label, name in names.items()}
     units = shapes["lstm bias"][0] // 4 if len(shapes["lstm bias"]) == 1 else -1
     outputs = N_PARAMS_PER_COMPONENT * mixture.n_components if is_mixture else 2
@@ -331,26 +327,7 @@ def _categorical_network(layers: dict, found: list, loss: dict, weights: _Weight
     conditional = _get(settings, "conditional", bool, "the loss's config.")
     if not 2 <= bins <= MAX_BINS:
         raise NotShapegenModel(f"the loss's config.bins is {bins}; expected 2 to {MAX_BINS}")
-    # Keras files a custom layer's weights under its class's name, an LSTM's under its
-    # cell; the Dense layers' as dense, dense_1 ... in the model's layer order.
-    lstm_group = "layers/memoryless_lstm/vars" if memoryless else "layers/lstm/cell/vars"
-    names = {
-        "previous first embedding": "layers/column_embedding/vars/0",
-        "previous second embedding": "layers/column_embedding_1/vars/0",
-        "given first embedding": "layers/column_embedding_2/vars/0",
-        "lstm kernel": f"{lstm_group}/0",
-        "lstm bias": f"{lstm_group}/{1 if memoryless else 2}",
-        "first hidden kernel": "layers/dense/vars/0",
-        "first hidden bias": "layers/dense/vars/1",
-        "second hidden kernel": "layers/dense_1/vars/0",
-        "second hidden bias": "layers/dense_1/vars/1",
-        "first head kernel": "layers/dense_2/vars/0",
-        "first head bias": "layers/dense_2/vars/1",
-        "second head kernel": "layers/dense_3/vars/0",
-        "second head bias": "layers/dense_3/vars/1",
-    }
-    if not memoryless:
-        names["lstm recurrent kernel"] = f"{lstm_group}/1"
+    names = categorical_weights(memoryless)
     shapes = {label: weights.shape(name) for label, name in names.items()}
     units = shapes["lstm bias"][0] // 4 if len(shapes["lstm bias"]) == 1 else -1
     width = shapes["given first embedding"][-1] if shapes["given first embedding"] else -1
@@ -379,6 +356,51 @@ def _categorical_network(layers: dict, found: list, loss: dict, weights: _Weight
         first_hidden=(arrays["first hidden kernel"], arrays["first hidden bias"]),
         second_hidden=(arrays["second hidden kernel"], arrays["second hidden bias"]),
     )
+
+
+def rectangle_weights(is_mixture: bool) -> dict[str, str]:
+    """Where a rectangles model's weights file keeps each array, by name."""
+    group = "layers/step_dense/vars" if is_mixture else "layers/dense/vars"
+    return {
+        "lstm kernel": "layers/lstm/cell/vars/0",
+        "lstm recurrent kernel": "layers/lstm/cell/vars/1",
+        "lstm bias": "layers/lstm/cell/vars/2",
+        "head kernel": f"{group}/0",
+        "head bias": f"{group}/1",
+    }
+
+
+def categorical_weights(memoryless: bool) -> dict[str, str]:
+    """Where a shapes model's weights file keeps each array, by name. Keras files a custom
+    layer's weights under its class's name, an LSTM's under its cell; the Dense layers' as
+    dense, dense_1 ... in the model's layer order."""
+    lstm_group = "layers/memoryless_lstm/vars" if memoryless else "layers/lstm/cell/vars"
+    names = {
+        "previous first embedding": "layers/column_embedding/vars/0",
+        "previous second embedding": "layers/column_embedding_1/vars/0",
+        "given first embedding": "layers/column_embedding_2/vars/0",
+        "lstm kernel": f"{lstm_group}/0",
+        "lstm bias": f"{lstm_group}/{1 if memoryless else 2}",
+        "first hidden kernel": "layers/dense/vars/0",
+        "first hidden bias": "layers/dense/vars/1",
+        "second hidden kernel": "layers/dense_1/vars/0",
+        "second hidden bias": "layers/dense_1/vars/1",
+        "first head kernel": "layers/dense_2/vars/0",
+        "first head bias": "layers/dense_2/vars/1",
+        "second head kernel": "layers/dense_3/vars/0",
+        "second head bias": "layers/dense_3/vars/1",
+    }
+    if not memoryless:
+        names["lstm recurrent kernel"] = f"{lstm_group}/1"
+    return names
+
+
+def _walked_weights() -> list[str]:
+    """Every array any model's reader looks up (hdf5_files.check_structure walks them)."""
+    names = {UPDATES_WEIGHTS}
+    for flag in (False, True):
+        names.update(rectangle_weights(flag).values(), categorical_weights(flag).values())
+    return sorted(names)
 
 
 def rectangle_shapes(
@@ -437,6 +459,7 @@ WEIGHTS_MAX_BYTES = max(
     ),
 )
 MODEL_FILE_MAX_BYTES = WEIGHTS_MAX_BYTES + CONFIG_MAX_BYTES + METADATA_MAX_BYTES + 2**16
+WALKED_WEIGHTS = _walked_weights()
 
 
 def _check_shapes(found: dict[str, tuple], expected: dict[str, tuple]) -> None:

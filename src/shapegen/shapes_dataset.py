@@ -32,6 +32,7 @@ from shapegen.hdf5_files import REBUILD, read_array, read_text_attribute, read_v
 
 FORMAT_VERSION = 1
 SPLITS = ("train", "test")
+TEXT_ATTRIBUTES = ("families", "parameters")  # each a comma-separated list of names
 ARRAYS = {  # name: (dtype, shape after n)
     "points": (np.float64, (MAX_POINTS, 2)),
     "lengths": (np.uint8, ()),
@@ -86,7 +87,7 @@ def read_shapes(
     before the split is read; None: any count."""
 
     def read(file: h5py.File, source: str) -> dict[str, ShapeBatch]:
-        for name, expected in (("families", FAMILIES), ("parameters", PARAMETERS)):
+        for name, expected in zip(TEXT_ATTRIBUTES, (FAMILIES, PARAMETERS), strict=True):
             found = read_text_attribute(file, name, source) or ""
             if found != ",".join(expected):
                 raise InputError(
@@ -94,7 +95,8 @@ def read_shapes(
                 )
         return {split: _read_split(source, file, split, rows) for split in splits}
 
-    return read_versioned(path, "shapes", FORMAT_VERSION, read)
+    arrays = [f"{split}_{name}" for split in splits for name in ARRAYS]
+    return read_versioned(path, "shapes", FORMAT_VERSION, read, (TEXT_ATTRIBUTES, arrays))
 
 
 def _read_split(

@@ -801,3 +801,35 @@ def set_parameter(split: str, row: int, column: int, value: float) -> Edit:
         file.create_dataset(name, data=values, track_times=False)
 
     return edit
+
+
+# What a third hunt found.
+def broken_attribute_then_loop(data: bytes, name: bytes = b"zzzz") -> bytes:
+    """An HDF5 file with a root attribute after the ones readers need whose datatype class
+    is 15 (iterating the attributes fails there), and a group B-tree that is its own child
+    (craft.btree_self_child): a walk that stopped at the first error would miss the loop."""
+    buffer = io.BytesIO(data)
+    with h5py.File(buffer, "r+") as file:
+        file.attrs[name.decode()] = np.int32(7)
+    patched = bytearray(buffer.getvalue())
+    at = patched.find(name + b"\0")
+    datatype = at + ((len(name) + 1 + 7) // 8) * 8  # the name, padded to 8, then its type
+    patched[datatype] = (patched[datatype] & 0xF0) | 0x0F
+    return btree_self_child(bytes(patched), 0, 8)
+
+
+def global_heap_free_space_zero(data: bytes) -> bytes:
+    """An HDF5 file whose global heap (where variable-length strings live) declares its
+    free space 0 bytes long: HDF5 then spins reading the heap."""
+    patched = bytearray(data)
+    at = patched.find(b"GCOL")
+    (size,) = struct.unpack_from("<Q", patched, at + 8)
+    position = at + 16
+    while position + 16 <= at + size:
+        (index,) = struct.unpack_from("<H", patched, position)
+        (length,) = struct.unpack_from("<Q", patched, position + 8)
+        if index == 0:
+            struct.pack_into("<Q", patched, position + 8, 0)
+            return bytes(patched)
+        position += 16 + (length + 7) // 8 * 8
+    raise ValueError("no free space object in the global heap")

@@ -147,6 +147,19 @@ def test_a_b_tree_that_loops_is_refused_not_a_crash(refuse, tmp_path, kind, node
     refuse(reader("rectangles", path), r"HDF5 crashed walking its structure \(SIGSEGV\)")
 
 
+@pytest.mark.parametrize("kind", ["rectangles", "shapes"])
+def test_the_walk_goes_on_past_an_error_to_the_loop_beyond(refuse, tmp_path, kind):
+    path = tmp_path / f"{kind}.h5"
+    path.write_bytes(craft.broken_attribute_then_loop(template(kind, tmp_path).read_bytes()))
+    refuse(reader(kind, path), r"HDF5 crashed walking its structure \(SIGSEGV\)")
+
+
+def test_a_global_heap_that_would_spin_is_refused_in_seconds(refuse, tmp_path):
+    path = tmp_path / "shapes.h5"
+    path.write_bytes(craft.global_heap_free_space_zero(template("shapes", tmp_path).read_bytes()))
+    refuse(reader("shapes", path), r"HDF5 did not finish walking its structure in 5 s")
+
+
 def _chunked(name: str):
     def edit(file) -> None:
         values = file[name][()]

@@ -123,6 +123,16 @@ ZIP_CASES = {
         ),
         r"model\.weights\.h5: HDF5 crashed walking its structure \(SIGSEGV\)",
     ),
+    "weights with a broken attribute before a B-tree loop": (
+        "categorical",
+        lambda model, folder: craft.rezip(
+            model,
+            replace={
+                craft.WEIGHTS_MEMBER: craft.broken_attribute_then_loop(craft.weights_of(model))
+            },
+        ),
+        r"model\.weights\.h5: HDF5 crashed walking its structure \(SIGSEGV\)",
+    ),
     "config damaged": (
         "mixture",
         lambda model, folder: _flip_member_byte(model, craft.CONFIG_MEMBER),

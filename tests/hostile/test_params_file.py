@@ -12,11 +12,15 @@ CHECK_PARAMS = [PYTHON, str(ROOT / "pipeline" / "check_params.py")]
 CASES = {
     "an alias bomb (9 levels of 9)": (
         lambda: craft.yaml_alias_bomb(9, 9),
-        r"its aliases expand past 100,000 values \(line [0-9]+\); expected a params file",
+        r"more than 10,000 values, aliases expanded \(line [0-9]+\); expected a params file",
+    ),
+    "a small alias bomb (4 levels of 9)": (
+        lambda: craft.yaml_alias_bomb(4, 9),
+        r"dataset\.n_train is \[\['lol', .*\.\.\.; expected an integer >= 1",
     ),
     "a small alias bomb (5 levels of 9)": (
         lambda: craft.yaml_alias_bomb(5, 9),
-        r"dataset\.n_train is \[\['lol', .*\.\.\.; expected an integer >= 1",
+        r"more than 10,000 values, aliases expanded",
     ),
     "nested 3,000 deep, flow style": (
         lambda: craft.yaml_deep(3000, "flow"),
@@ -59,8 +63,18 @@ CASES = {
         lambda: craft.params_with_n_train('!!int "' + "9" * 4000 + '"'),
         r"a number of 4,000 characters at line [0-9]+; expected at most 40",
     ),
+    "45,000 variants": (
+        lambda: _many_variants(45_000),
+        r"more than 10,000 values, aliases expanded \(line [0-9]+\)",
+    ),
     "not UTF-8": (lambda: b"dataset:\n  seed: \xff\n", r"cannot be read \(not UTF-8 text: byte"),
 }
+
+
+def _many_variants(count: int) -> str:
+    text = craft.params_text()
+    start = text.index("\n", text.index("\nvariants:") + 1) + 1
+    return text[:start] + "".join(f"  v{index}: 0\n" for index in range(count)) + text[start:]
 
 
 @pytest.mark.parametrize("case", CASES, ids=list(CASES))
