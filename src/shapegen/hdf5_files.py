@@ -4,8 +4,11 @@ HDF5 can point outside the file it is in: an external link opens another file, e
 storage reads a dataset's bytes from any file (a FIFO would hang), a virtual dataset maps
 other files in; and a dataset may declare any shape while storing nothing. So a name is
 followed only through hard links, and an array is read only once its dtype, shape and
-storage are what was expected and its bytes are all in the file itself: what a read can
-cost is bounded by the file's size. Every refusal is an InputError naming the file.
+storage are what was expected and its bytes are all in the file itself, in one piece:
+what a read can cost is bounded by the file's size (and by params.yaml's counts, where a
+stage gives them). HDF5 itself trusts a file's structure and can crash or spin on a
+crafted one: the reader's lookups are first done by a process of its own
+(check_structure). Every refusal is an InputError naming the file.
 """
 
 import contextlib
@@ -72,7 +75,7 @@ def read_versioned(
 
 
 # The datasets' files may be as large as params.yaml makes them: what a read costs is
-# bounded by the file's own size (read_array), not by a cap on it.
+# bounded by the file's own size (read_array) and the stages' counts, not by a cap on it.
 _ANY_SIZE = 2**62
 
 
