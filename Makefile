@@ -9,15 +9,19 @@ export DVC_NO_ANALYTICS := 1
 # Why $(PYTHON) cannot run shapegen (empty if it can); read only when .venv is created.
 PYTHON_PROBLEM = $(shell $(PYTHON) tools/check_python.py 2>&1 || echo "$(PYTHON) did not run")
 
-.PHONY: venv repro test bench seeds lint format schema docs dvc-yaml lock check-pins
+.PHONY: venv repro test test-fast bench seeds lint format schema docs dvc-yaml lock check-pins
 
 venv: $(VENV)/.installed
 
+# uv, pinned in constraints.txt, installs the pins in seconds (pip takes half a minute to
+# resolve them); pip is the fallback where uv cannot run.
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(if $(PYTHON_PROBLEM),$(error $(PYTHON_PROBLEM)))
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	( $(BIN)/pip install --quiet "$$(grep -m1 '^uv==' constraints.txt)" \
+		&& $(BIN)/uv pip install --quiet --python $(BIN)/python -c constraints.txt -e ".[dev]" ) \
+	|| ( $(BIN)/pip install --quiet --upgrade pip \
+		&& $(BIN)/pip install --quiet -c constraints.txt -e ".[dev]" )
 	touch $@
 
 # Then says whether the outputs are the committed bytes, and if not, what moved and by how
@@ -28,6 +32,10 @@ repro: venv
 
 test: venv
 	$(BIN)/pytest
+
+# The suite without DVC end to end (tests/pipeline) and the fuzzing: the loop while coding.
+test-fast: venv
+	$(BIN)/pytest --ignore=tests/pipeline --deselect tests/hostile/test_fuzz.py
 
 bench: venv
 	$(BIN)/python benchmarks/speed.py
