@@ -14,12 +14,15 @@ PYTHON_PROBLEM = $(shell $(PYTHON) tools/check_python.py 2>&1 || echo "$(PYTHON)
 venv: $(VENV)/.installed
 
 # uv, pinned in constraints.txt, installs the pins in seconds (pip takes half a minute to
-# resolve them); pip is the fallback where uv cannot run.
+# resolve them); pip is the fallback where uv cannot run. --compile-bytecode, as pip does:
+# without .pyc files (PYTHONDONTWRITEBYTECODE is common) every stage and test process
+# would compile TensorFlow's sources again.
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(if $(PYTHON_PROBLEM),$(error $(PYTHON_PROBLEM)))
 	$(PYTHON) -m venv $(VENV)
 	( $(BIN)/pip install --quiet "$$(grep -m1 '^uv==' constraints.txt)" \
-		&& $(BIN)/uv pip install --quiet --python $(BIN)/python -c constraints.txt -e ".[dev]" ) \
+		&& $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python \
+			-c constraints.txt -e ".[dev]" ) \
 	|| ( $(BIN)/pip install --quiet --upgrade pip \
 		&& $(BIN)/pip install --quiet -c constraints.txt -e ".[dev]" )
 	touch $@
