@@ -21,7 +21,13 @@ from shapegen import paths
 from shapegen.errors import InputError, one_line, say_error, shown
 from shapegen.families import FAMILIES, FIT_TOLERANCE, INVALID, MAX_POINTS, recognise
 from shapegen.generator import check_count, check_temperature
-from shapegen.input_files import MAX_NUMBER_CHARS, parse_json, read_input, reading
+from shapegen.input_files import (
+    MAX_NUMBER_CHARS,
+    decode_text,
+    parse_json,
+    read_input,
+    reading,
+)
 from shapegen.loading import load_generator, model_path
 from shapegen.network import Network
 
@@ -262,15 +268,9 @@ def run_info(model: str) -> str:
     lines.append(("metrics", metrics_source))
     lines.extend((f"  {name}", _number_text(value)) for name, value in metrics.items())
     # Names and values come from files too: printed escaped, on one line each.
-    lines = [(_printable(label), _printable(value)) for label, value in lines]
+    lines = [(one_line(label), one_line(value)) for label, value in lines]
     width = max(len(label) for label, _ in lines)
     return "".join(f"{label:<{width}}  {value}\n" for label, value in lines)
-
-
-def _printable(text: str) -> str:
-    """Text as a terminal shows it safely: control characters (escape sequences, line
-    breaks) and surrogates (a file name's undecodable bytes) escaped."""
-    return one_line(text)
 
 
 def _parse(kind: type, text: str, name: str, expected: str):
@@ -346,7 +346,7 @@ def _write_png(
 def _title_text(model: str) -> str:
     """The model argument as a figure title shows it: its undecodable bytes and control
     characters escaped, a `$` literal (matplotlib would read `$...$` as mathtext)."""
-    return _printable(model).replace("$", r"\$")
+    return one_line(model).replace("$", r"\$")
 
 
 def _variant_of(path: Path) -> str | None:
@@ -392,12 +392,7 @@ def _curve_row(curve: Path, updates: int) -> dict | None:
     """The learning curve's row of `updates`, every row read checked: every value a finite
     number, train_updates whole."""
     data = read_input(curve, "learning curve", METRICS_MAX_BYTES)
-    try:
-        lines = data.decode("utf-8").splitlines()
-    except UnicodeDecodeError as error:
-        raise InputError(
-            f"{curve}: not UTF-8 text (byte {error.start}); expected a TSV table"
-        ) from None
+    lines = decode_text(data, str(curve), "a TSV table").splitlines()
     try:
         return _row_of(curve, csv.reader(lines, delimiter="\t"), updates)
     except csv.Error as error:

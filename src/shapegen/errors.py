@@ -24,7 +24,7 @@ def shown(value: object, limit: int = SHOWN_CHARS) -> str:
     """repr(value) for a message: at most `limit` characters (the rest elided) and no
     line break or control character."""
     try:
-        text = _one_line(repr(value))
+        text = one_line(repr(value))
     except ValueError:  # an int past Python's limit on digits has no repr
         return f"a whole number of {value.bit_length():,} bits"
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -33,10 +33,6 @@ def shown(value: object, limit: int = SHOWN_CHARS) -> str:
 def one_line(text: str) -> str:
     """A message as printed: control characters, line breaks and undecodable bytes of file
     names escaped."""
-    return _one_line(text)
-
-
-def _one_line(text: str) -> str:
     return _CONTROL.sub(lambda match: ascii(match.group())[1:-1], text)
 
 

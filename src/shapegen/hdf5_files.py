@@ -298,24 +298,3 @@ def read_text_attribute(file: h5py.File | h5py.Group, name: str, source: str) ->
         )
     value = file.attrs[name]
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-
-
-def read_float_attribute(
-    file: h5py.File | h5py.Group, name: str, source: str, shape: tuple[int, ...]
-) -> np.ndarray | None:
-    """A finite float attribute of `shape` (None if absent), checked before it is read."""
-    if name not in file.attrs:
-        return None
-    attribute = file.attrs.get_id(name)
-    dtype = _dtype(attribute, source, f"attribute {name}")
-    if dtype.kind != "f" or attribute.shape != shape:
-        raise InputError(
-            f"{source}: attribute {name} is {dtype} of shape {attribute.shape}; "
-            f"expected floats of shape {shape}"
-        )
-    value = np.asarray(file.attrs[name], dtype=np.float64)
-    if not np.all(np.isfinite(value)):
-        raise InputError(
-            f"{source}: attribute {name} holds {shown(value.tolist())}; expected finite numbers"
-        )
-    return value

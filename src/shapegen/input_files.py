@@ -47,7 +47,6 @@ _FILE_KINDS = (
     (stat.S_ISCHR, "a character device"),
     (stat.S_ISBLK, "a block device"),
     (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISLNK, "a symbolic link"),
 )
 # What json_depth looks at: brackets, and the quotes and backslashes that say whether a
 # bracket is inside a string.
@@ -213,13 +212,20 @@ def read_member(
         raise InputError(f"{source}: member {name} is damaged ({shown(str(error))})") from None
 
 
+def decode_text(data: bytes, source: str, expected: str) -> str:
+    """A file's bytes as UTF-8 text; InputError naming the first byte that is not."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{source}: not UTF-8 text (byte {error.start}); expected {expected}"
+        ) from None
+
+
 def parse_json(data: bytes, source: str, max_depth: int) -> Any:
     """A JSON document of at most `max_depth` nested arrays and objects, every number
     finite and of at most MAX_NUMBER_CHARS characters."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError(f"{source}: not UTF-8 text (byte {error.start}); expected JSON") from None
+    text = decode_text(data, source, "JSON")
     depth = json_depth(data)
     if depth > max_depth:
         raise InputError(

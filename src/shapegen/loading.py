@@ -41,10 +41,10 @@ def model_path(model: str | Path) -> Path:
             f"the model argument is empty; expected a variant's name or a {MODEL_SUFFIX} file"
         )
     path = Path(text)
-    kind = _file_kind(path)
+    kind = _what_is_at(path)
     if kind == "folder":
         inside = path / paths.MODEL_FILE_NAME
-        if _file_kind(inside) is None:
+        if _what_is_at(inside) is None:
             raise InputError(
                 f"{text}: is a folder without {paths.MODEL_FILE_NAME}; expected a variant's "
                 f"folder, a variant's name or a {MODEL_SUFFIX} file"
@@ -58,7 +58,7 @@ def model_path(model: str | Path) -> Path:
             f"{text}: no {paths.MODELS_DIR}/ here to find a variant in; expected to run in "
             f"the project's folder, or a {MODEL_SUFFIX} file's path"
         )
-    if _file_kind(path) is None:
+    if _what_is_at(path) is None:
         trained = sorted(
             found.parent.name for found in paths.MODELS_DIR.glob(f"*/{paths.MODEL_FILE_NAME}")
         )
@@ -70,7 +70,7 @@ def model_path(model: str | Path) -> Path:
     return path
 
 
-def _file_kind(path: Path) -> str | None:
+def _what_is_at(path: Path) -> str | None:
     """ "folder", "other" (any other file, the reader checks it) or None: nothing there."""
     try:
         mode = os.stat(path).st_mode
