@@ -77,10 +77,10 @@ lock: venv
 check-pins: venv
 	$(BIN)/python tools/pins.py check
 
-# docs/params.md and docs/metrics.md, from shapegen/config.py and shapegen/metric_docs.py
+# docs/params.md and docs/metrics.md, from shapegen/config.py and shapegen/evaluation/metric_descriptions.py
 # (a test fails when they are stale).
 docs: venv
 	$(BIN)/python -c "from shapegen.config import reference_text; print(reference_text(), end='')" \
 		> docs/params.md
-	$(BIN)/python -c "from shapegen.metric_docs import reference_text; print(reference_text(), end='')" \
+	$(BIN)/python -c "from shapegen.evaluation.metric_descriptions import reference_text; print(reference_text(), end='')" \
 		> docs/metrics.md

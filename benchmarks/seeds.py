@@ -4,7 +4,7 @@ Run with `make seeds`. Trains and evaluates the default `mixture` variant of par
 (every setting as committed but the seed) for weight seeds 1 to 20 on dataset seed 1,
 and for dataset seeds 2 to 5 on the default weight seed: 24 runs in this process. Prints
 one row per run, then each metric's min, median and max, and as its last line
-`seeds_passed=<k>/<n>`: the runs that met every target (shapegen.targets). Writes its
+`seeds_passed=<k>/<n>`: the runs that met every target (shapegen.evaluation.targets). Writes its
 table into docs/performance.md.
 """
 
@@ -16,18 +16,18 @@ from pathlib import Path
 
 from shapegen import paths
 from shapegen.config import load_params, variant_params
-from shapegen.dataset import make_dataset
-from shapegen.evaluate import evaluate_with_settings
-from shapegen.loading import load_generator
-from shapegen.model_files import save_model
-from shapegen.report import (
+from shapegen.data.rectangles_h5 import make_dataset
+from shapegen.evaluation.scoring import evaluate_with_settings
+from shapegen.evaluation.targets import RECTANGLE_BIN_RATIOS, rectangle_misses
+from shapegen.reporting.regions import (
     machine_description,
     markdown_table,
     rewrite_regions,
     write_seed_results,
 )
-from shapegen.targets import RECTANGLE_BIN_RATIOS, rectangle_misses
-from shapegen.train import train_variant
+from shapegen.sampling.loading import load_generator
+from shapegen.sampling.model_file import save_model
+from shapegen.training.loop import train_variant
 
 import numpy as np
 

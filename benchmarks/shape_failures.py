@@ -17,9 +17,9 @@ turns not regular enough).
 import argparse
 
 from shapegen.config import load_params
-from shapegen.evaluate import draw_generated
-from shapegen.families import INVALID, broken_constraints, family_weight_array, recognise
-from shapegen.loading import load_generator
+from shapegen.data.families import INVALID, broken_constraints, family_weight_array, recognise
+from shapegen.evaluation.scoring import draw_generated
+from shapegen.sampling.loading import load_generator
 
 import numpy as np
 

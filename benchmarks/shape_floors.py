@@ -14,9 +14,9 @@ from pathlib import Path
 
 from shapegen import paths
 from shapegen.config import load_params
-from shapegen.families import draw_shapes, family_weight_array, recognise
-from shapegen.metrics import family_metrics
-from shapegen.report import machine_description, markdown_table, rewrite_regions
+from shapegen.data.families import draw_shapes, family_weight_array, recognise
+from shapegen.evaluation.metrics import family_metrics
+from shapegen.reporting.regions import machine_description, markdown_table, rewrite_regions
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""The shapes variants across weight seeds 1 to 5, against shapegen.targets, in one run.
+"""The shapes variants across weight seeds 1 to 5, against shapegen.evaluation.targets, in one run.
 
 Run with `make seeds` (after benchmarks/seeds.py). Trains and evaluates `families` and
 `families_conditional` as params.yaml sets them but for the weight seed; prints one row per
@@ -15,19 +15,19 @@ from pathlib import Path
 
 from shapegen import paths
 from shapegen.config import load_params, variant_params
-from shapegen.evaluate import evaluate_shapes_model
-from shapegen.families import family_weight_array
-from shapegen.loading import load_generator
-from shapegen.model_files import save_model
-from shapegen.report import (
+from shapegen.data.families import family_weight_array
+from shapegen.data.shapes_h5 import make_shapes
+from shapegen.evaluation.scoring import evaluate_shapes_model
+from shapegen.evaluation.targets import SHAPES_SEED_INVALID_FRACTION, shapes_misses, shapes_summary
+from shapegen.reporting.regions import (
     machine_description,
     markdown_table,
     rewrite_regions,
     write_seed_results,
 )
-from shapegen.shapes_dataset import make_shapes
-from shapegen.targets import SHAPES_SEED_INVALID_FRACTION, shapes_misses, shapes_summary
-from shapegen.train import train_variant, training_shape_weights
+from shapegen.sampling.loading import load_generator
+from shapegen.sampling.model_file import save_model
+from shapegen.training.loop import train_variant, training_shape_weights
 
 ROOT = Path(__file__).resolve().parents[1]
 VARIANTS = ("families", "families_conditional")

@@ -20,13 +20,13 @@ import time
 from pathlib import Path
 
 from shapegen import paths
-from shapegen.chapter import chapter_model, fit_one_rectangle_at_a_time, generate_rectangle
 from shapegen.config import load_params
-from shapegen.dataset import make_dataset, write_dataset
-from shapegen.loading import load_generator
-from shapegen.model_files import save_model
-from shapegen.report import machine_description, markdown_table, rewrite_regions
-from shapegen.train import train_variant
+from shapegen.data.rectangles_h5 import make_dataset, write_dataset
+from shapegen.reporting.regions import machine_description, markdown_table, rewrite_regions
+from shapegen.sampling.loading import load_generator
+from shapegen.sampling.model_file import save_model
+from shapegen.training.chapter import chapter_model, fit_one_rectangle_at_a_time, generate_rectangle
+from shapegen.training.loop import train_variant
 
 import numpy as np
 
@@ -173,7 +173,8 @@ def main() -> None:
         )
     )
 
-    # Generation runs the trained network in numpy (shapegen.generate), read from its file.
+    # Generation runs the trained network in numpy (shapegen.sampling.rectangle_generator),
+    # read from its file.
     mixture = params.variants["mixture"]
     _, (mixture_model, _) = seconds(train_variant, mixture, dataset.train)
     generators = {}

@@ -8,7 +8,7 @@ reruns only the stages whose params changed.
 
 from shapegen import paths
 from shapegen.config import PARAMS_FILE, load_params
-from shapegen.files import write_bytes
+from shapegen.files.writing import write_bytes
 from shapegen.stage import run_stage
 
 CHECKED = (

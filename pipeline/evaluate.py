@@ -8,8 +8,10 @@ from shapegen.config import (
     split_rows,
     variant_params,
 )
-from shapegen.dataset import read_dataset
-from shapegen.evaluate import (
+from shapegen.data.families import family_weight_array
+from shapegen.data.rectangles_h5 import read_dataset
+from shapegen.data.shapes_h5 import read_shapes
+from shapegen.evaluation.scoring import (
     LEARNING_CURVE_COLUMNS,
     SHAPES_LEARNING_CURVE_COLUMNS,
     evaluate_shapes_model,
@@ -17,11 +19,9 @@ from shapegen.evaluate import (
     headline_metrics,
     test_recognition,
 )
-from shapegen.families import family_weight_array
-from shapegen.files import write_json, write_tsv
-from shapegen.loading import generator_for
-from shapegen.model_files import read_variant_network
-from shapegen.shapes_dataset import read_shapes
+from shapegen.files.writing import write_json, write_tsv
+from shapegen.sampling.loading import generator_for
+from shapegen.sampling.model_file import read_variant_network
 from shapegen.stage import parse_variant, run_stage
 
 

@@ -1,17 +1,17 @@
 """Stage gallery@<variant>: what the model draws, from its checkpoints to its final samples.
 
-The figures are shapegen.gallery's; this reads the models and data and writes them.
+The figures are shapegen.figures.samples's; this reads the models and data and writes them.
 """
 
 from shapegen import paths
 from shapegen.config import expected_model_kind, load_params, split_rows, variant_params
-from shapegen.dataset import read_dataset
-from shapegen.files import write_figure
-from shapegen.gallery import rectangles_gallery, shapes_gallery
-from shapegen.generator import Generator
-from shapegen.loading import generator_for
-from shapegen.model_files import read_variant_network
-from shapegen.shapes_dataset import read_shapes
+from shapegen.data.rectangles_h5 import read_dataset
+from shapegen.data.shapes_h5 import read_shapes
+from shapegen.figures.samples import rectangles_gallery, shapes_gallery
+from shapegen.files.writing import write_figure
+from shapegen.sampling.generator import Generator
+from shapegen.sampling.loading import generator_for
+from shapegen.sampling.model_file import read_variant_network
 from shapegen.stage import parse_variant, run_stage
 
 

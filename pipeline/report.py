@@ -16,7 +16,8 @@ from pathlib import Path
 from shapegen import paths
 from shapegen.cli import build_parser, run_info, run_sample
 from shapegen.config import VariantParams, load_params
-from shapegen.report import (
+from shapegen.evaluation.targets import shapes_summary
+from shapegen.reporting.regions import (
     RESULTS_HEADER,
     code_block,
     markdown_table,
@@ -28,7 +29,6 @@ from shapegen.report import (
     shapes_table,
 )
 from shapegen.stage import run_stage
-from shapegen.targets import shapes_summary
 
 # The pictures the docs show: docs/images/<name> from data/gallery/<source>.
 PICTURES = {

@@ -2,10 +2,10 @@
 
 from shapegen import paths
 from shapegen.config import load_params, split_rows, updates_per_pass, variant_params
-from shapegen.dataset import read_dataset
-from shapegen.files import write_tsv
-from shapegen.metrics import moving_average
-from shapegen.shapes_dataset import read_shapes
+from shapegen.data.rectangles_h5 import read_dataset
+from shapegen.data.shapes_h5 import read_shapes
+from shapegen.evaluation.metrics import moving_average
+from shapegen.files.writing import write_tsv
 from shapegen.stage import parse_variant, run_stage
 
 
@@ -20,8 +20,8 @@ def main() -> None:
         data = read_dataset(paths.DATASET_FILE, rows).train
     # TensorFlow starts only once params and data are checked: a mistake there costs no
     # start-up, and its one-line error is not buried under TensorFlow's start-up log.
-    from shapegen.model_files import save_model
-    from shapegen.train import (
+    from shapegen.sampling.model_file import save_model
+    from shapegen.training.loop import (
         progress_bar,
         restore_snapshot,
         train_variant,

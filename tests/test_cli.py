@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from shapegen.model import build_model
-from shapegen.model_files import save_model
+from shapegen.sampling.model_file import save_model
 
 from .models import small_mixture_model
 

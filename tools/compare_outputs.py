@@ -15,7 +15,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from shapegen import numerics, paths
-from shapegen.drift import changed_metrics, drift_lines
+from shapegen.evaluation.drift import changed_metrics, drift_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 

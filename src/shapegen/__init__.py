@@ -1,10 +1,13 @@
 """shapegen: a reproducible generative-LSTM pipeline that draws rectangles point by point.
 
 `shapegen.load_generator(model)` draws shapes from a trained model without TensorFlow
-(shapegen.loading; the interface, `Generator`: shapegen.generator). The package root
-imports nothing heavy: stages that do not need numpy's friends or TensorFlow (the params
-check) start in a fraction of a second. Importing it pins the process's numerics
-(shapegen.numerics) for the libraries that load after it.
+(shapegen.sampling.loading; the interface, `Generator`: shapegen.sampling.generator). The
+package root imports nothing heavy: stages that do not need numpy's friends or TensorFlow
+(the params check) start in a fraction of a second. Importing it pins the process's
+numerics (shapegen.numerics) for the libraries that load after it.
+
+The folders follow the pipeline (docs/architecture.md): files/, data/, config/, heads/,
+shapegen.model and training/, sampling/, evaluation/, figures/, reporting/.
 """
 
 import os
@@ -27,11 +30,11 @@ __all__ = ["Generator", "load_generator"]
 def __getattr__(name: str):
     # Imported on first use (PEP 562), so `import shapegen` stays cheap.
     if name == "Generator":
-        from shapegen.generator import Generator
+        from shapegen.sampling.generator import Generator
 
         return Generator
     if name == "load_generator":
-        from shapegen.loading import load_generator
+        from shapegen.sampling.loading import load_generator
 
         return load_generator
     raise AttributeError(f"module 'shapegen' has no attribute {name!r}")

@@ -1,6 +1,6 @@
 """The `shapegen` command: draw shapes from a trained model, or describe one.
 
-Starts without TensorFlow (shapegen.generate runs the network in numpy). A user's
+Starts without TensorFlow (shapegen.sampling runs the network in numpy). A user's
 mistake is one line on stderr and exit status 2; output goes to stdout, figures to --png.
 """
 
@@ -18,18 +18,18 @@ from pathlib import Path
 import numpy as np
 
 from shapegen import paths
+from shapegen.data.families import FAMILIES, FIT_TOLERANCE, INVALID, MAX_POINTS, recognise
 from shapegen.errors import InputError, one_line, say_error, shown
-from shapegen.families import FAMILIES, FIT_TOLERANCE, INVALID, MAX_POINTS, recognise
-from shapegen.generator import check_count, check_temperature
-from shapegen.input_files import (
+from shapegen.files.reading import (
     MAX_NUMBER_CHARS,
     decode_text,
     parse_json,
     read_input,
     reading,
 )
-from shapegen.loading import load_generator, model_path
-from shapegen.network import Network
+from shapegen.sampling.generator import check_count, check_temperature
+from shapegen.sampling.loading import load_generator, model_path
+from shapegen.sampling.network import Network
 
 # A million shapes are 64 MB of points and about 100 MB of JSON: past that, a mistyped N
 # would fill memory before anything is printed.
@@ -295,7 +295,7 @@ def _parse_point(text: str) -> tuple[float, float]:
 def _writable_path(text: str) -> Path:
     """--png's path, checked before any work: a regular file or a new name, in a folder
     that exists and can be written."""
-    from shapegen.files import check_target
+    from shapegen.files.writing import check_target
 
     if not text or text.endswith(os.sep):
         raise InputError(f"--png: {shown(text)} is not a file name; expected one, e.g. out.png")
@@ -320,8 +320,8 @@ def _write_png(
     families: list[str] | None,
 ) -> None:
     # matplotlib only when a figure is asked for: it is most of the start-up otherwise.
-    from shapegen.files import write_figure
-    from shapegen.plotting import rectangle_grid_figure, shape_grid_figure
+    from shapegen.figures.drawing import rectangle_grid_figure, shape_grid_figure
+    from shapegen.files.writing import write_figure
 
     drawn = shapes[:PNG_MAX_SHAPES]
     cols = int(np.ceil(np.sqrt(len(drawn))))

@@ -28,9 +28,9 @@ from ruamel.yaml.events import (
 )
 
 from shapegen import paths
+from shapegen.data.families import MAX_POINTS, SIDES
 from shapegen.errors import SHOWN_CHARS, InputError, shown
-from shapegen.families import MAX_POINTS, SIDES
-from shapegen.input_files import MAX_NUMBER_CHARS, read_input, reading
+from shapegen.files.reading import MAX_NUMBER_CHARS, read_input, reading
 
 PARAMS_FILE = "params.yaml"
 SCHEMA_FILE = "params.schema.json"
@@ -50,7 +50,7 @@ def _between(minimum: int, maximum: int) -> dict[str, Any]:
 
 
 # The network's sizes have a ceiling: a model file is read as untrusted, and what reading
-# one may cost is bounded by the largest model these allow (shapegen.model_files).
+# one may cost is bounded by the largest model these allow (shapegen.sampling.model_file).
 MAX_UNITS = 1024
 MAX_COMPONENTS = 64
 MAX_BINS = 1024
@@ -85,7 +85,7 @@ class DatasetParams:
 
 @dataclasses.dataclass(frozen=True)
 class FamilyWeights:
-    """Relative weights of the shape families (shapegen/families.py), normalised when drawn."""
+    """Relative weights of the shape families (shapegen/data/families.py), normalised when drawn."""
 
     rectangle: float = dataclasses.field(
         metadata=_doc("Relative weight of axis-aligned rectangles.", _at_least(0))
@@ -123,7 +123,7 @@ class ShapesParams:
     # The training split's: more of what is hard to learn. A model asked for its family
     # learns each family's shapes, whatever their share; an unconditional one weights each
     # shape's loss by family_weights / train_family_weights, so that it learns the test
-    # split's shares (shapegen/categorical.py's frame_shapes).
+    # split's shares (shapegen/heads/categorical.py's frame_shapes).
     train_family_weights: FamilyWeights = dataclasses.field(
         metadata=_doc(
             "Family weights of the training split; an unconditional model's loss is weighted back "
@@ -134,7 +134,7 @@ class ShapesParams:
 
 @dataclasses.dataclass(frozen=True)
 class MixtureParams:
-    """A mixture density head (shapegen/mixture.py)."""
+    """A mixture density head (shapegen/heads/mixture.py)."""
 
     n_components: int = dataclasses.field(
         metadata=_doc("Gaussians in the mixture over each next point.", _between(1, MAX_COMPONENTS))
@@ -155,7 +155,7 @@ class MixtureParams:
 
 @dataclasses.dataclass(frozen=True)
 class CategoricalParams:
-    """The shapes' categorical head (shapegen/categorical.py): each move's coordinates as
+    """The shapes' categorical head (shapegen/heads/categorical.py): each move's coordinates as
     bins of a grid, and the end as a class."""
 
     # the family is an input: generation is asked for a family
@@ -194,7 +194,7 @@ class ModelParams:
     framing `point`: the chapter's samples of one time step, no memory; `sequence`: each
     shape is one sequence. head `point`: the chapter's linear next point (MAE);
     `mixture`: a distribution over the next point (negative log-likelihood);
-    `categorical`: shapes of the families, move by move (shapegen/turtle.py), each
+    `categorical`: shapes of the families, move by move (shapegen/data/turtle.py), each
     coordinate a softmax over bins, with a learned end (needs data: shapes).
     """
 
@@ -270,7 +270,7 @@ class TrainParams:
         ),
         default=1,
     )
-    # shapegen/train.py's length_buckets: an update's short shapes need not run the steps
+    # shapegen/training/loop.py's length_buckets: an update's short shapes need not run the steps
     # of its longest.
     length_buckets: tuple[int, ...] = dataclasses.field(
         metadata=_doc(
@@ -400,7 +400,7 @@ class EvaluateParams:
         metadata=_doc("Bins of the width and height ratios against U(0, 1).", _at_least(1))
     )
     # Shapes: a shape is a member of a family if its nearest member lies within this RMS
-    # distance (shapegen.families.recognise); one no family fits is invalid.
+    # distance (shapegen.data.families.recognise); one no family fits is invalid.
     fit_tolerance: float = dataclasses.field(
         metadata=_doc(
             "RMS distance within which a shape is a member of a family's nearest member; a shape "
@@ -980,7 +980,7 @@ def updates_per_pass(params: VariantParams, n_train: int) -> int:
 
 
 def expected_model_kind(params: VariantParams) -> dict:
-    """The variant's model as shapegen.network.Network.kind describes a trained one."""
+    """The variant's model as shapegen.sampling.network.Network.kind describes a trained one."""
     kind = {"framing": params.model.framing, "head": params.model.head, "units": params.model.units}
     if params.model.mixture is not None:
         kind["n_components"] = params.model.mixture.n_components

@@ -2,7 +2,7 @@
 
 The chapter's model (`book`) is LSTM(10) over one time step -> Dense(2, linear), MAE,
 Adam: 542 parameters. This is the training side, in Keras; a trained model runs without
-TensorFlow through shapegen.network, which reads these same layers.
+TensorFlow through shapegen.sampling.network, which reads these same layers.
 """
 
 import dataclasses
@@ -12,9 +12,9 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from shapegen import categorical
-from shapegen.geometry import N_STEPS as N_CORNER_STEPS
-from shapegen.mixture import N_PARAMS_PER_COMPONENT, MixtureSpec, negative_log_likelihood
+from shapegen.data.rectangles import N_STEPS as N_CORNER_STEPS
+from shapegen.heads import categorical
+from shapegen.heads.mixture import N_PARAMS_PER_COMPONENT, MixtureSpec, negative_log_likelihood
 
 LOSS = "mae"
 N_FEATURES = 2
@@ -152,7 +152,7 @@ class TakeColumns(keras.layers.Layer):
 
 @keras.saving.register_keras_serializable(package="shapegen")
 class MixtureNLL(keras.losses.Loss):
-    """The mixture's negative log-likelihood (shapegen.mixture) as a Keras loss.
+    """The mixture's negative log-likelihood (shapegen.heads.mixture) as a Keras loss.
 
     Saved with the model: its config is the head's MixtureSpec.
     """
@@ -222,7 +222,7 @@ class MemorylessLSTM(keras.layers.Layer):
     state makes dead weight (a quarter of the categorical point model's arithmetic).
 
     Its kernel and bias are laid out and initialised as keras.layers.LSTM's (gates i, f,
-    c, o; the forget gate's bias 1, unused), so shapegen.network's LSTM cell reads them.
+    c, o; the forget gate's bias 1, unused), so shapegen.sampling.network's LSTM cell reads them.
     """
 
     def __init__(self, units: int, seed: int, **kwargs):
@@ -259,7 +259,7 @@ class MemorylessLSTM(keras.layers.Layer):
 @keras.saving.register_keras_serializable(package="shapegen")
 class CategoricalNLL(keras.losses.Loss):
     """Negative log-likelihood of a shape's binned moves and of its end
-    (shapegen.categorical.shapes_nll with keras.ops). `bins` and `conditional` (the
+    (shapegen.heads.categorical.shapes_nll with keras.ops). `bins` and `conditional` (the
     family given or not) are read back with the file."""
 
     def __init__(self, bins: int, conditional: bool, **kwargs):
@@ -286,7 +286,7 @@ def build_categorical_model(
     learning_rate_decay_to: float = 1.0,
     n_updates: int = 1,
 ) -> keras.Model:
-    """The shapes' model with a categorical head (shapegen.categorical).
+    """The shapes' model with a categorical head (shapegen.heads.categorical).
 
     The LSTM reads each step's inputs with the previous move's two bins embedded (a table
     each); the first coordinate's head is a softmax over its bins and END; the second's
@@ -337,7 +337,7 @@ def build_categorical_model(
     )(features["second"])
     outputs = keras.layers.Concatenate(name="head")([first_logits, second_logits])
     model = keras.Model(moves, outputs, name=f"{framing}_lstm_categorical_head")
-    # Training may run fewer steps (shapegen.train's length buckets: a short shape's
+    # Training may run fewer steps (shapegen.training.loop's length buckets: a short shape's
     # batch stops at its end); the layers take any number, the LSTM unrolled over them.
     model.input_spec = keras.layers.InputSpec(shape=(None, None, categorical.N_INPUTS + 1))
     model.compile(
@@ -348,7 +348,8 @@ def build_categorical_model(
 
 
 def load_keras_model(path: str | Path) -> keras.Model:
-    """A model file as Keras reads it, in safe mode: the reference shapegen.network matches."""
+    """A model file as Keras reads it, in safe mode: the reference that
+    shapegen.sampling.network matches."""
     return keras.models.load_model(path, safe_mode=True)
 
 

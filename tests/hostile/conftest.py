@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from shapegen.input_files import BUG_HINT
+from shapegen.files.reading import BUG_HINT
 
 from . import craft
 from .harness import Outcome, assert_refused, changed, run_capped, snapshot

@@ -526,7 +526,7 @@ HOSTILE_FORMAT_VERSIONS: dict[str, Edit] = {
 
 def small_rectangles_file(path: str | Path, n_train: int = 8, n_test: int = 4) -> Path:
     """A valid rectangles file (data/rectangles.h5's format), written by shapegen itself."""
-    from shapegen.dataset import make_dataset, write_dataset
+    from shapegen.data.rectangles_h5 import make_dataset, write_dataset
 
     write_dataset(path, make_dataset(0, n_train, n_test))
     return Path(path)
@@ -534,7 +534,7 @@ def small_rectangles_file(path: str | Path, n_train: int = 8, n_test: int = 4) -
 
 def small_shapes_file(path: str | Path, n_train: int = 8, n_test: int = 4) -> Path:
     """A valid shapes file (data/shapes.h5's format), written by shapegen itself."""
-    from shapegen.shapes_dataset import make_shapes, write_shapes
+    from shapegen.data.shapes_h5 import make_shapes, write_shapes
 
     weights = {"train": np.ones(3), "test": np.ones(3)}
     write_shapes(path, make_shapes(0, n_train, n_test, weights), 0, weights)
@@ -722,7 +722,7 @@ def long_file_name(length: int = 250, suffix: str = ".keras") -> str:
 def model_bytes(folder: str | Path, kind: str = "mixture") -> bytes:
     """A valid small untrained .keras file's bytes ("mixture" or "categorical"); saved
     under `folder`. Imports TensorFlow (a few seconds)."""
-    from shapegen.model_files import save_model
+    from shapegen.sampling.model_file import save_model
     from tests.models import small_categorical_model, small_mixture_model
 
     model = small_mixture_model() if kind == "mixture" else small_categorical_model()

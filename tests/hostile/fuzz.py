@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 import shapegen  # noqa: F401  pins the numerics before numpy loads
 from shapegen.config import load_params
-from shapegen.dataset import read_dataset
+from shapegen.data.rectangles_h5 import read_dataset
 from shapegen.errors import InputError
-from shapegen.input_files import BUG_HINT
-from shapegen.model_files import read_network
+from shapegen.files.reading import BUG_HINT
+from shapegen.sampling.model_file import read_network
 
 from . import craft
 

@@ -8,8 +8,8 @@ from . import craft
 from .harness import PYTHON
 
 READ = {
-    "rectangles": "from shapegen.dataset import read_dataset as read",
-    "shapes": "from shapegen.shapes_dataset import read_shapes as read",
+    "rectangles": "from shapegen.data.rectangles_h5 import read_dataset as read",
+    "shapes": "from shapegen.data.shapes_h5 import read_shapes as read",
 }
 
 

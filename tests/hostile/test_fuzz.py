@@ -9,7 +9,7 @@ from .conftest import ROOT, record
 from .harness import PYTHON, run_capped
 
 # Examples per search. A file that reaches HDF5 costs a process of its own (the structure
-# walk, shapegen.hdf5_files): about a tenth of a second an example.
+# walk, shapegen.files.hdf5): about a tenth of a second an example.
 EXAMPLES = {"archive": 300, "weights": 300, "config": 200, "data": 300, "params": 1000}
 
 

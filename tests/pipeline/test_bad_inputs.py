@@ -12,15 +12,15 @@ import numpy as np
 import pytest
 
 from shapegen.model import build_model
-from shapegen.model_files import save_model
+from shapegen.sampling.model_file import save_model
 
 from .project import copy_project, file_hashes, params_change, params_delete, run, write_params
 
 DATASET = Path("data/rectangles.h5")
 MODEL = Path("data/models/book/model.keras")
 CHECKPOINT = Path("data/models/book/checkpoints/updates_00000100.keras")
-MAKE_DATASET = ["pipeline/make_dataset.py"]
-PLOT_DATASET = ["pipeline/plot_dataset.py"]
+MAKE_DATASET = ["pipeline/dataset.py"]
+PLOT_DATASET = ["pipeline/dataset_gallery.py"]
 EVALUATE_BOOK = ["pipeline/evaluate.py", "book"]
 GALLERY_BOOK = ["pipeline/gallery.py", "book"]
 
@@ -31,7 +31,7 @@ def template(tmp_path_factory, repo_root, small_params_raw) -> Path:
     repo = copy_project(repo_root, tmp_path_factory.mktemp("template"), small_params_raw)
     stages = (
         MAKE_DATASET,
-        ["pipeline/make_shapes.py"],
+        ["pipeline/shapes.py"],
         PLOT_DATASET,
         ["pipeline/train.py", "book"],
         EVALUATE_BOOK,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from shapegen.evaluate import (
+from shapegen.evaluation.scoring import (
     HEADLINE_METRICS,
     LEARNING_CURVE_COLUMNS,
     SHAPES_LEARNING_CURVE_COLUMNS,
@@ -133,7 +133,7 @@ def test_a_bad_param_stops_the_stage_with_one_line(repo, small_params_raw):
     del broken["dataset"]["n_test"]
     write_params(repo, broken)
     try:
-        result = run([sys.executable, "pipeline/make_dataset.py"], repo, check=False)
+        result = run([sys.executable, "pipeline/dataset.py"], repo, check=False)
     finally:
         write_params(repo, small_params_raw)
     assert result.returncode == 2

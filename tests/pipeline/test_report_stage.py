@@ -3,7 +3,7 @@ hand edit inside one while keeping the authors' text around them."""
 
 import shutil
 
-from shapegen.report import region_names
+from shapegen.reporting.regions import region_names
 
 from .project import run
 

@@ -16,13 +16,13 @@ import keras
 import numpy as np
 import pytest
 
-from shapegen import categorical
-from shapegen.dataset import read_dataset
-from shapegen.loading import load_generator
+from shapegen.data.rectangles_h5 import read_dataset
+from shapegen.data.shapes_h5 import read_shapes
+from shapegen.heads import categorical
 from shapegen.model import load_keras_model
-from shapegen.network import categorical_forward, forward
-from shapegen.shape_generator import ShapeGenerator
-from shapegen.shapes_dataset import read_shapes
+from shapegen.sampling.loading import load_generator
+from shapegen.sampling.network import categorical_forward, forward
+from shapegen.sampling.shape_generator import ShapeGenerator
 
 from .project import file_hashes, run
 

@@ -10,7 +10,7 @@ stages:
   train@book:
     cmd: python pipeline/train.py book
     deps:
-    - path: src/shapegen/train.py
+    - path: src/shapegen/training/loop.py
       md5: aaa
     params:
       params.yaml:

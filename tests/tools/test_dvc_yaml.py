@@ -58,7 +58,7 @@ def test_only_the_report_loads_the_command_line_and_no_stage_the_chapter(
     # which shows the command's output, reruns after an edit of cli.py.
     for stage, modules in dvc_yaml.stage_module_deps(repo_root, document).items():
         assert ("src/shapegen/cli.py" in modules) == (stage == "report"), stage
-        assert "src/shapegen/chapter.py" not in modules, stage
+        assert "src/shapegen/training/chapter.py" not in modules, stage
 
 
 def test_what_python_imports_for_each_script_is_inside_its_closure(dvc_yaml, document, repo_root):

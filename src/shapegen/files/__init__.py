@@ -1,0 +1,2 @@
+"""Files in and out: reading the files shapegen is given as untrusted (sizes, zip archives,
+JSON, HDF5), and writing the pipeline's outputs atomically."""

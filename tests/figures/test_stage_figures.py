@@ -1,0 +1,196 @@
+"""Every figure the gallery, compare_framings and dataset_gallery stages write, rendered by
+the functions the stages call (shapegen.figures.samples, shapegen.figures.training_data) at the
+committed gallery params, from small untrained models with fixed seeds (their shapes
+stray further than a trained model's: the hard case for clipping), and checked as a
+reader sees it: no text cut off or overlapping another, no shape outside its panel, no
+text or legend over a shape (tests/figure_checks.py)."""
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from shapegen.config import load_params
+from shapegen.data.families import FAMILIES, draw_shapes
+from shapegen.data.rectangles import random_rectangles
+from shapegen.figures.drawing import CELL_GID, overlay_figure, shape_grid_figure
+from shapegen.figures.samples import framings_figure, rectangles_gallery, shapes_gallery
+from shapegen.figures.training_data import training_rectangles_figure, training_shapes_figure
+from shapegen.model import build_model
+
+from ..conftest import ROOT
+from ..figure_checks import figure_problems
+from ..models import generator_of, small_categorical_model, small_mixture_model
+
+PARAMS = load_params(ROOT / "params.yaml")
+GALLERY = PARAMS.gallery
+TOLERANCE = PARAMS.evaluate.fit_tolerance
+CHECKPOINTS = (1000, 250000)  # update counts as wide as the pipeline's
+RECTANGLES_FIGURES = (
+    "checkpoints.png",
+    "generated_vs_nearest.png",
+    "samples.png",
+    "size_histograms.png",
+    "temperature_strip.png",
+    "primed.png",
+)
+SHAPES_FIGURES = ("samples.png", "primed.png", "checkpoints.png")
+# A variant name as long as the longest the pipeline has: titles must fit it.
+LONG_NAME = "families_conditional"
+# Each gallery: its builder, and the kind of figures it writes.
+BUILDERS = {
+    "book": (lambda seed: build_model(4, 1.0e-3, seed=seed), "rectangles"),
+    "mixture": (lambda seed: small_mixture_model(seed=seed), "rectangles"),
+    "families": (lambda seed: small_categorical_model(seed=seed), "shapes"),
+    "families_conditional": (
+        lambda seed: small_categorical_model(conditional=True, seed=seed),
+        "shapes",
+    ),
+    "families_point": (lambda seed: small_categorical_model("point", seed=seed), "shapes"),
+}
+CASES = [
+    (gallery, name)
+    for gallery, (_, data) in BUILDERS.items()
+    for name in (RECTANGLES_FIGURES if data == "rectangles" else SHAPES_FIGURES)
+]
+
+
+@pytest.fixture(scope="module")
+def train_rectangles() -> np.ndarray:
+    return random_rectangles(np.random.default_rng(0), 2000)
+
+
+@pytest.fixture(scope="module")
+def shapes():
+    """A small shapes split, every family in it."""
+    return draw_shapes(np.random.default_rng(1), 300, np.ones(len(FAMILIES)))
+
+
+@pytest.fixture(scope="module")
+def generators(tmp_path_factory):
+    """Each gallery's checkpoints (models of other seeds) and final model, read back from
+    their saved files as the stage reads them; built once, when first asked."""
+    built = {}
+
+    def get(gallery: str):
+        if gallery not in built:
+            build, _ = BUILDERS[gallery]
+            folder = tmp_path_factory.mktemp(gallery)
+            checkpoints = {
+                updates: generator_of(build(seed), folder / str(seed))
+                for seed, updates in enumerate(CHECKPOINTS, start=1)
+            }
+            built[gallery] = checkpoints, generator_of(build(0), folder / "final")
+        return built[gallery]
+
+    return get
+
+
+@pytest.fixture(scope="module")
+def galleries(generators, train_rectangles, shapes):
+    """Each gallery's figures by file name, rendered once, when first asked."""
+    rendered = {}
+
+    def get(gallery: str) -> dict[str, Figure]:
+        if gallery not in rendered:
+            checkpoints, model = generators(gallery)
+            if BUILDERS[gallery][1] == "rectangles":
+                figures = rectangles_gallery(
+                    LONG_NAME, checkpoints, model, train_rectangles, GALLERY
+                )
+            else:
+                figures = shapes_gallery(LONG_NAME, checkpoints, model, shapes, GALLERY, TOLERANCE)
+            rendered[gallery] = figures
+        return rendered[gallery]
+
+    return get
+
+
+@pytest.mark.parametrize(("gallery", "name"), CASES)
+def test_every_gallery_figure_is_clean(galleries, gallery, name):
+    figures = galleries(gallery)
+    data = BUILDERS[gallery][1]
+    assert tuple(figures) == (RECTANGLES_FIGURES if data == "rectangles" else SHAPES_FIGURES)
+    assert figure_problems(figures[name], GALLERY.dpi) == []
+
+
+def test_the_framings_figure_is_clean(generators, shapes):
+    _, sequence = generators("families")
+    _, point = generators("families_point")
+    models = [("sequence", "families", sequence), ("point", LONG_NAME, point)]
+    assert figure_problems(framings_figure(models, shapes, GALLERY), GALLERY.dpi) == []
+
+
+def test_the_dataset_figures_are_clean(train_rectangles, shapes):
+    for figure in (
+        training_rectangles_figure(train_rectangles, GALLERY),
+        training_shapes_figure(shapes, GALLERY),
+    ):
+        assert figure_problems(figure, GALLERY.dpi) == []
+
+
+# What the figures say.
+
+
+def _titles(figure: Figure) -> list[str]:
+    return [axes.get_title() for axes in figure.axes]
+
+
+def _shapes_per_panel(figure: Figure) -> list[int]:
+    return [len(axes.patches) for axes in figure.axes]
+
+
+def test_a_samplers_checkpoints_overlay_as_many_draws_each_titled_with_updates(galleries):
+    figure = galleries("mixture")["checkpoints.png"]
+    assert _titles(figure) == [f"{updates:,} updates" for updates in CHECKPOINTS]
+    assert _shapes_per_panel(figure) == [GALLERY.shapes_per_panel] * len(CHECKPOINTS)
+    assert "rectangles" not in figure.get_suptitle().split("after")[1]  # n counts updates
+
+
+def test_a_deterministic_model_draws_one_shape_and_one_temperature_panel(galleries):
+    figures = galleries("book")
+    assert _shapes_per_panel(figures["checkpoints.png"]) == [1] * len(CHECKPOINTS)
+    strip = figures["temperature_strip.png"]
+    assert len(strip.axes) == 1 and "deterministic" in _titles(strip)[0]
+    assert _shapes_per_panel(figures["primed.png"]) == [1] * len(GALLERY.primed_widths)
+    sampler_strip = galleries("mixture")["temperature_strip.png"]
+    assert len(sampler_strip.axes) == len(GALLERY.temperature_strip)
+
+
+def test_shapes_are_named_as_families_names_them(galleries, shapes):
+    rows = [
+        text.get_text()
+        for text in training_shapes_figure(shapes, GALLERY).axes[0].texts
+        if text.get_rotation() == 90
+    ]
+    assert rows == list(FAMILIES)
+    names = {*FAMILIES, "invalid"}
+    for figure in galleries("families_conditional").values():
+        for axes in figure.axes:
+            for text in axes.texts:
+                if text.get_rotation() != 90:  # a shape's label, not its row's
+                    assert text.get_text().split("\n")[0].split(" ")[0] in names
+
+
+# The checks themselves catch each kind of defect.
+
+
+def test_the_checks_catch_cut_off_and_overlapping_text():
+    figure = overlay_figure({"a": [np.zeros((4, 2))]}, 1.0, "a title")
+    figure.suptitle("a title much too long for a figure of one small panel, cut at both sides")
+    figure.axes[0].set_title("over the title", y=1.4)
+    figure.axes[0].text(0.5, 1.45, "over the panel's title", transform=figure.axes[0].transAxes)
+    problems = figure_problems(figure, GALLERY.dpi)
+    assert any("leaves the figure" in problem for problem in problems)
+    assert any("overlap" in problem for problem in problems)
+
+
+def test_the_checks_catch_a_shape_out_of_its_cell_and_a_legend_over_shapes():
+    wide = np.array([[0.0, 0.0], [2.5, 0.0], [2.5, 0.5], [0.0, 0.5]])
+    figure = shape_grid_figure([wide, wide], ["", ""], 1, 2, 1.5, "two cells")
+    (axes,) = figure.axes
+    unclipped = next(patch for patch in axes.patches if patch.get_gid() != CELL_GID)
+    unclipped.set_clip_box(axes.bbox)  # clipped to the whole sheet, not its cell
+    assert figure_problems(figure, GALLERY.dpi) == ["shape 1 (Polygon) of axes '' leaves its panel"]
+    figure = overlay_figure({"a": [np.array([[0, 0], [1, 0], [1, 1], [0, 1]])]}, 2.0, "t")
+    figure.axes[0].legend(["inside"], loc="center")
+    assert any("a legend covers" in problem for problem in figure_problems(figure, GALLERY.dpi))
