@@ -59,9 +59,9 @@ format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# params.schema.json, generated from shapegen/config.py (a test fails when it is stale).
+# params.schema.json, generated from shapegen/config/params.py (a test fails when it is stale).
 schema: venv
-	$(BIN)/python -c "from shapegen.config import schema_text; print(schema_text(), end='')" \
+	$(BIN)/python -c "from shapegen.config.schema import schema_text; print(schema_text(), end='')" \
 		> params.schema.json
 
 # dvc.yaml's derived parts: each stage's project-module deps (what its script loads) and the
@@ -77,10 +77,10 @@ lock: venv
 check-pins: venv
 	$(BIN)/python tools/pins.py check
 
-# docs/params.md and docs/metrics.md, from shapegen/config.py and shapegen/evaluation/metric_descriptions.py
+# docs/params.md and docs/metrics.md, from shapegen/config/ and shapegen/evaluation/metric_descriptions.py
 # (a test fails when they are stale).
 docs: venv
-	$(BIN)/python -c "from shapegen.config import reference_text; print(reference_text(), end='')" \
+	$(BIN)/python -c "from shapegen.config.schema import params_reference; print(params_reference(), end='')" \
 		> docs/params.md
-	$(BIN)/python -c "from shapegen.evaluation.metric_descriptions import reference_text; print(reference_text(), end='')" \
+	$(BIN)/python -c "from shapegen.evaluation.metric_descriptions import metrics_reference; print(metrics_reference(), end='')" \
 		> docs/metrics.md

@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 from shapegen import paths
-from shapegen.config import load_params, variant_params
+from shapegen.config.params import variant_params
+from shapegen.config.validation import load_params
 from shapegen.data.rectangles_h5 import make_dataset
 from shapegen.evaluation.scoring import evaluate_with_settings
 from shapegen.evaluation.targets import RECTANGLE_BIN_RATIOS, rectangle_misses

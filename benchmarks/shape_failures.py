@@ -16,7 +16,7 @@ turns not regular enough).
 
 import argparse
 
-from shapegen.config import load_params
+from shapegen.config.validation import load_params
 from shapegen.data.families import INVALID, broken_constraints, family_weight_array, recognise
 from shapegen.evaluation.scoring import draw_generated
 from shapegen.sampling.loading import load_generator

@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 
 from shapegen import paths
-from shapegen.config import load_params
+from shapegen.config.validation import load_params
 from shapegen.data.families import draw_shapes, family_weight_array, recognise
 from shapegen.evaluation.metrics import family_metrics
 from shapegen.reporting.regions import machine_description, markdown_table, rewrite_regions

@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 from shapegen import paths
-from shapegen.config import load_params, variant_params
+from shapegen.config.params import variant_params
+from shapegen.config.validation import load_params
 from shapegen.data.families import family_weight_array
 from shapegen.data.shapes_h5 import make_shapes
 from shapegen.evaluation.scoring import evaluate_shapes_model

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from shapegen import paths
-from shapegen.config import load_params
+from shapegen.config.validation import load_params
 from shapegen.data.rectangles_h5 import make_dataset, write_dataset
 from shapegen.reporting.regions import machine_description, markdown_table, rewrite_regions
 from shapegen.sampling.loading import load_generator

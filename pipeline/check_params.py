@@ -7,7 +7,8 @@ reruns only the stages whose params changed.
 """
 
 from shapegen import paths
-from shapegen.config import PARAMS_FILE, load_params
+from shapegen.config.params import PARAMS_FILE
+from shapegen.config.validation import load_params
 from shapegen.files.writing import write_bytes
 from shapegen.stage import run_stage
 

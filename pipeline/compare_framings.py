@@ -8,7 +8,8 @@ The figure is shapegen.figures.samples.framings_figure; this reads the models an
 """
 
 from shapegen import paths
-from shapegen.config import expected_model_kind, load_params, split_rows, variant_params
+from shapegen.config.params import expected_model_kind, split_rows, variant_params
+from shapegen.config.validation import load_params
 from shapegen.data.shapes_h5 import read_shapes
 from shapegen.figures.samples import framings_figure
 from shapegen.files.writing import write_figure

@@ -1,7 +1,7 @@
 """Stage dataset: draw the train and test rectangles into data/rectangles.h5."""
 
 from shapegen import paths
-from shapegen.config import load_params
+from shapegen.config.validation import load_params
 from shapegen.data.rectangles_h5 import make_dataset, write_dataset
 from shapegen.stage import run_stage
 

@@ -6,7 +6,8 @@ each. One stage for both: matplotlib starts once.
 """
 
 from shapegen import paths
-from shapegen.config import load_params, split_rows
+from shapegen.config.params import split_rows
+from shapegen.config.validation import load_params
 from shapegen.data.rectangles_h5 import read_dataset
 from shapegen.data.shapes_h5 import read_shapes
 from shapegen.figures.training_data import training_rectangles_figure, training_shapes_figure

@@ -1,13 +1,8 @@
 """Stage evaluate@<variant>: held-out and generated-shape metrics, final and per checkpoint."""
 
 from shapegen import paths
-from shapegen.config import (
-    Params,
-    expected_model_kind,
-    load_params,
-    split_rows,
-    variant_params,
-)
+from shapegen.config.params import Params, expected_model_kind, split_rows, variant_params
+from shapegen.config.validation import load_params
 from shapegen.data.families import family_weight_array
 from shapegen.data.rectangles_h5 import read_dataset
 from shapegen.data.shapes_h5 import read_shapes

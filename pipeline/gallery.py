@@ -4,7 +4,8 @@ The figures are shapegen.figures.samples's; this reads the models and data and w
 """
 
 from shapegen import paths
-from shapegen.config import expected_model_kind, load_params, split_rows, variant_params
+from shapegen.config.params import expected_model_kind, split_rows, variant_params
+from shapegen.config.validation import load_params
 from shapegen.data.rectangles_h5 import read_dataset
 from shapegen.data.shapes_h5 import read_shapes
 from shapegen.figures.samples import rectangles_gallery, shapes_gallery

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from shapegen import paths
 from shapegen.cli import build_parser, run_info, run_sample
-from shapegen.config import VariantParams, load_params
+from shapegen.config.params import VariantParams
+from shapegen.config.validation import load_params
 from shapegen.evaluation.targets import shapes_summary
 from shapegen.reporting.regions import (
     RESULTS_HEADER,

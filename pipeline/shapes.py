@@ -1,7 +1,7 @@
 """Stage shapes: draw the train and test shapes of three families into data/shapes.h5."""
 
 from shapegen import paths
-from shapegen.config import load_params
+from shapegen.config.validation import load_params
 from shapegen.data.families import family_weight_array
 from shapegen.data.shapes_h5 import make_shapes, write_shapes
 from shapegen.stage import run_stage

@@ -1,7 +1,8 @@
 """Stage train@<variant>: one update per rectangle or shape; save the model and its checkpoints."""
 
 from shapegen import paths
-from shapegen.config import load_params, split_rows, updates_per_pass, variant_params
+from shapegen.config.params import split_rows, updates_per_pass, variant_params
+from shapegen.config.validation import load_params
 from shapegen.data.rectangles_h5 import read_dataset
 from shapegen.data.shapes_h5 import read_shapes
 from shapegen.evaluation.metrics import moving_average

@@ -139,7 +139,8 @@ def test_a_missing_file_says_how_to_build_it(tmp_path):
 def test_the_default_dataset_fits_its_budget_and_feeds_one_pass_of_fresh_shapes(
     default_params_raw, tmp_path
 ):
-    from shapegen.config import parse_params, updates_per_pass
+    from shapegen.config.params import updates_per_pass
+    from shapegen.config.validation import parse_params
     from shapegen.data.families import family_weight_array
 
     params = parse_params(default_params_raw)

@@ -2,12 +2,12 @@
 
 import json
 
-from shapegen.config import load_params
-from shapegen.evaluation.metric_descriptions import METRICS, flat_keys, pattern_of, reference_text
+from shapegen.config.validation import load_params
+from shapegen.evaluation.metric_descriptions import METRICS, flat_keys, pattern_of, metrics_reference
 
 
 def test_the_committed_reference_is_current(repo_root):
-    assert (repo_root / "docs" / "metrics.md").read_text() == reference_text(), (
+    assert (repo_root / "docs" / "metrics.md").read_text() == metrics_reference(), (
         "docs/metrics.md is stale: run `make docs`"
     )
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from shapegen.config import parse_params
+from shapegen.config.validation import parse_params
 from shapegen.data.families import FAMILIES, draw_shapes
 from shapegen.evaluation.scoring import (
     HEADLINE_METRICS,

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from shapegen.config import load_params
+from shapegen.config.validation import load_params
 from shapegen.data.families import FAMILIES, draw_shapes
 from shapegen.data.rectangles import random_rectangles
 from shapegen.figures.drawing import CELL_GID, overlay_figure, shape_grid_figure

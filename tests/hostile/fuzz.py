@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import shapegen  # noqa: F401  pins the numerics before numpy loads
-from shapegen.config import load_params
+from shapegen.config.validation import load_params
 from shapegen.data.rectangles_h5 import read_dataset
 from shapegen.errors import InputError
 from shapegen.files.reading import BUG_HINT

@@ -97,7 +97,7 @@ def test_the_readme_quotes_the_messages_the_code_gives(repo_root, default_params
     import copy
     import os
 
-    from shapegen.config import parse_params
+    from shapegen.config.validation import parse_params
     from shapegen.errors import InputError
     from shapegen.sampling.loading import load_generator
 

@@ -13,7 +13,7 @@ import keras
 import numpy as np
 import pytest
 
-from shapegen.config import variant_params
+from shapegen.config.params import variant_params
 from shapegen.data.rectangles import random_rectangles
 from shapegen.errors import InputError
 from shapegen.heads.mixture import MixtureSpec
@@ -138,7 +138,7 @@ def test_two_trainings_in_two_processes_give_identical_files(tmp_path, repo_root
 
 
 def test_two_trainings_in_one_process_give_identical_files(tmp_path, repo_root):
-    from shapegen.config import load_params
+    from shapegen.config.validation import load_params
 
     params = variant_params(load_params(repo_root / "params.yaml"), "book")
     rectangles = random_rectangles(np.random.default_rng(2), params.train.checkpoints[-1])

@@ -105,7 +105,7 @@ def flat_keys(metrics: dict, prefix: str = "") -> list[str]:
     return keys
 
 
-def reference_text() -> str:
+def metrics_reference() -> str:
     """docs/metrics.md."""
     lines = [
         "# Metrics",

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from shapegen.config import EvaluateParams
+from shapegen.config.params import EvaluateParams
 from shapegen.data.families import FAMILIES, Recognition, ShapeBatch, draw_shapes, recognise
 from shapegen.data.rectangles import STEP_NAMES, nearest_rectangle_sizes, width_prefixes
 from shapegen.evaluation.metrics import (

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from shapegen.config import GalleryParams
+from shapegen.config.params import GalleryParams
 from shapegen.data.families import (
     FAMILIES,
     ShapeBatch,

@@ -7,7 +7,7 @@ render the same figures. Nothing here reads a file.
 import numpy as np
 from matplotlib.figure import Figure
 
-from shapegen.config import GalleryParams
+from shapegen.config.params import GalleryParams
 from shapegen.data.families import FAMILIES, ShapeBatch, parameter_label
 from shapegen.figures.drawing import rectangle_grid_figure, shape_grid_figure
 

@@ -16,7 +16,7 @@ from typing import Any
 import h5py
 import numpy as np
 
-from shapegen.config import (
+from shapegen.config.params import (
     MAX_BINS,
     MAX_COMPONENTS,
     MAX_EMBEDDING_UNITS,
@@ -449,7 +449,7 @@ def _weights_bytes(shapes: dict[str, tuple[int, ...]]) -> int:
     return 3 * 4 * sum(math.prod(shape) for shape in shapes.values()) + HDF5_OVERHEAD_BYTES
 
 
-# The weights file of the largest model params.yaml allows (shapegen.config's MAX_*).
+# The weights file of the largest model params.yaml allows (shapegen.config.params' MAX_*).
 WEIGHTS_MAX_BYTES = max(
     _weights_bytes(
         rectangle_shapes(MAX_UNITS, N_CORNER_STEPS, N_PARAMS_PER_COMPONENT * MAX_COMPONENTS, True)

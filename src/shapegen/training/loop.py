@@ -17,7 +17,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from shapegen.config import ShapesParams, VariantParams, updates_per_pass
+from shapegen.config.params import ShapesParams, VariantParams, updates_per_pass
 from shapegen.data.families import ShapeBatch, family_weight_array, importance_weights
 from shapegen.data.rectangles import FRAMINGS
 from shapegen.errors import InputError

@@ -3,19 +3,10 @@ import dataclasses
 import types
 import typing
 
-import jsonschema
 import pytest
 
-from shapegen.config import (
-    SCHEMA_FILE,
-    Params,
-    load_params,
-    params_json_schema,
-    parse_params,
-    reference_text,
-    schema_text,
-    variant_params,
-)
+from shapegen.config.params import Params, variant_params
+from shapegen.config.validation import load_params, parse_params
 from shapegen.errors import InputError
 
 
@@ -185,22 +176,6 @@ def test_params_are_frozen(repo_root):
         params.dataset.seed = 3
 
 
-def test_the_committed_schema_is_generated_from_the_config(repo_root):
-    committed = (repo_root / SCHEMA_FILE).read_text()
-    assert committed == schema_text(), "params.schema.json is stale: run `make schema`"
-
-
-def test_params_yaml_points_editors_at_the_schema(repo_root):
-    first_line = (repo_root / "params.yaml").read_text().splitlines()[0]
-    assert first_line == f"# yaml-language-server: $schema={SCHEMA_FILE}"
-
-
-def test_the_schema_accepts_the_committed_params(default_params_raw):
-    validator = jsonschema.Draft7Validator(params_json_schema())
-    validator.check_schema(params_json_schema())
-    assert list(validator.iter_errors(default_params_raw)) == []
-
-
 # Mistakes an editor can see in one key: the schema and the validator both refuse them.
 SINGLE_KEY_MISTAKES = [
     (("dataset", "n_trian"), 5),
@@ -217,21 +192,6 @@ SINGLE_KEY_MISTAKES = [
     (("variants", "Book"), {}),
     (("variants",), {}),
 ]
-
-
-@pytest.mark.parametrize(("keys", "value"), SINGLE_KEY_MISTAKES)
-def test_the_schema_and_the_validator_refuse_the_same_mistakes(default_params_raw, keys, value):
-    raw = _with(default_params_raw, value, *keys)
-    assert list(jsonschema.Draft7Validator(params_json_schema()).iter_errors(raw))
-    with pytest.raises(InputError):
-        parse_params(raw)
-
-
-def test_the_schema_and_the_validator_refuse_a_missing_key(default_params_raw):
-    raw = _without(default_params_raw, "variants", "mixture", "train", "passes")
-    assert list(jsonschema.Draft7Validator(params_json_schema()).iter_errors(raw))
-    with pytest.raises(InputError):
-        parse_params(raw)
 
 
 @pytest.mark.parametrize(
@@ -365,9 +325,3 @@ def test_every_key_is_described():
         f"{owner}.{field.name}" for owner, field in fields(Params) if not field.metadata.get("doc")
     ]
     assert not undescribed
-
-
-def test_the_committed_params_reference_is_current(repo_root):
-    assert (repo_root / "docs" / "params.md").read_text() == reference_text(), (
-        "docs/params.md is stale: run `make docs`"
-    )
