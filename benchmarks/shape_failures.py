@@ -17,7 +17,9 @@ turns not regular enough).
 import argparse
 
 from shapegen.config.validation import load_params
-from shapegen.data.families import INVALID, broken_constraints, family_weight_array, recognise
+from shapegen.data.families import family_weight_array
+from shapegen.evaluation.diagnosis import broken_constraints
+from shapegen.evaluation.recognition import INVALID, recognise
 from shapegen.evaluation.scoring import draw_generated
 from shapegen.sampling.loading import load_generator
 

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from shapegen import paths
 from shapegen.config.validation import load_params
-from shapegen.data.families import draw_shapes, family_weight_array, recognise
+from shapegen.data.families import draw_shapes, family_weight_array
 from shapegen.evaluation.metrics import family_metrics
+from shapegen.evaluation.recognition import recognise
 from shapegen.reporting.regions import machine_description, markdown_table, rewrite_regions
 
 import numpy as np

@@ -18,8 +18,9 @@ from pathlib import Path
 import numpy as np
 
 from shapegen import paths
-from shapegen.data.families import FAMILIES, FIT_TOLERANCE, INVALID, MAX_POINTS, recognise
+from shapegen.data.families import FAMILIES, MAX_POINTS
 from shapegen.errors import InputError, one_line, say_error, shown
+from shapegen.evaluation.recognition import FIT_TOLERANCE, INVALID, recognise
 from shapegen.files.reading import (
     MAX_NUMBER_CHARS,
     decode_text,

@@ -3,7 +3,12 @@
 import json
 
 from shapegen.config.validation import load_params
-from shapegen.evaluation.metric_descriptions import METRICS, flat_keys, pattern_of, metrics_reference
+from shapegen.evaluation.metric_descriptions import (
+    METRICS,
+    flat_keys,
+    metrics_reference,
+    pattern_of,
+)
 
 
 def test_the_committed_reference_is_current(repo_root):

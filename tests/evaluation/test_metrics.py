@@ -7,7 +7,6 @@ from shapegen.data.families import (
     RECTANGLE,
     REGULAR_POLYGON,
     draw_shapes,
-    recognise,
     rotated_rectangle_points,
     shape_points,
 )
@@ -24,6 +23,7 @@ from shapegen.evaluation.metrics import (
     wasserstein_1,
     wasserstein_1_to_uniform,
 )
+from shapegen.evaluation.recognition import recognise
 
 
 def test_perfect_rectangles_have_zero_error_and_no_invalid_shapes():

@@ -4,15 +4,9 @@ import keras
 import numpy as np
 import pytest
 
-from shapegen.data.families import (
-    INVALID,
-    MAX_POINTS,
-    RECTANGLE,
-    ROTATED_RECTANGLE,
-    draw_shapes,
-    recognise,
-)
+from shapegen.data.families import MAX_POINTS, RECTANGLE, ROTATED_RECTANGLE, draw_shapes
 from shapegen.data.turtle import decode_moves, encode_moves
+from shapegen.evaluation.recognition import INVALID, recognise
 from shapegen.heads import categorical
 from shapegen.sampling.network import categorical_forward
 from shapegen.sampling.shape_generator import ShapeGenerator

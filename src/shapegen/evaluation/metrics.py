@@ -2,16 +2,9 @@
 
 import numpy as np
 
-from shapegen.data.families import (
-    ANGLE_RANGE,
-    FAMILIES,
-    FAMILY_PARAMETERS,
-    INVALID,
-    PARAMETERS,
-    SIDES,
-    Recognition,
-)
+from shapegen.data.families import ANGLE_RANGE, FAMILIES, FAMILY_PARAMETERS, PARAMETERS, SIDES
 from shapegen.data.rectangles import nearest_rectangle_sizes, rectangle_errors
+from shapegen.evaluation.recognition import INVALID, Recognition
 
 
 def heldout_mae_floor() -> float:

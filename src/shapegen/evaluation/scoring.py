@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from shapegen.config.params import EvaluateParams
-from shapegen.data.families import FAMILIES, Recognition, ShapeBatch, draw_shapes, recognise
+from shapegen.data.families import FAMILIES, ShapeBatch, draw_shapes
 from shapegen.data.rectangles import STEP_NAMES, nearest_rectangle_sizes, width_prefixes
 from shapegen.evaluation.metrics import (
     conditional_accuracy,
@@ -18,6 +18,7 @@ from shapegen.evaluation.metrics import (
     mae_by_step,
     shape_metrics,
 )
+from shapegen.evaluation.recognition import Recognition, recognise
 from shapegen.sampling.rectangle_generator import RectangleGenerator
 from shapegen.sampling.shape_generator import ShapeGenerator
 

@@ -12,15 +12,9 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from shapegen.config.params import GalleryParams
-from shapegen.data.families import (
-    FAMILIES,
-    ShapeBatch,
-    parameter_label,
-    recognise,
-    recognition_labels,
-    unpadded,
-)
+from shapegen.data.families import FAMILIES, ShapeBatch, parameter_label, unpadded
 from shapegen.data.rectangles import rectangle_errors, width_prefixes
+from shapegen.evaluation.recognition import recognise, recognition_labels
 from shapegen.figures.drawing import (
     checkpoint_figure,
     nearest_rectangle_figure,
