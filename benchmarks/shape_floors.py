@@ -17,7 +17,8 @@ from shapegen.config.validation import load_params
 from shapegen.data.families import draw_shapes, family_weight_array
 from shapegen.evaluation.metrics import family_metrics
 from shapegen.evaluation.recognition import recognise
-from shapegen.reporting.regions import machine_description, markdown_table, rewrite_regions
+from shapegen.reporting.regions import markdown_table, rewrite_regions
+from shapegen.reporting.results import machine_description
 
 import numpy as np
 

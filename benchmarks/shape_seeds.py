@@ -20,12 +20,8 @@ from shapegen.data.families import family_weight_array
 from shapegen.data.shapes_h5 import make_shapes
 from shapegen.evaluation.scoring import evaluate_shapes_model
 from shapegen.evaluation.targets import SHAPES_SEED_INVALID_FRACTION, shapes_misses, shapes_summary
-from shapegen.reporting.regions import (
-    machine_description,
-    markdown_table,
-    rewrite_regions,
-    write_seed_results,
-)
+from shapegen.reporting.regions import markdown_table, rewrite_regions
+from shapegen.reporting.results import machine_description, write_seed_results
 from shapegen.sampling.loading import load_generator
 from shapegen.sampling.model_file import save_model
 from shapegen.training.loop import train_variant, training_shape_weights
@@ -85,7 +81,7 @@ def main() -> None:
             results.append((row, name))
             missed = shapes_misses(row, invalid_fraction=SHAPES_SEED_INVALID_FRACTION)
             polygons = row["polygons_asked_invalid"]
-            accuracy = min(row["accuracy"].values(), default=None)
+            accuracy = min(row["requested_accuracy"].values(), default=None)
             cells = [f"{row[key]:.4f}" for key in COLUMNS]
             cells += ["-" if value is None else f"{value:.4f}" for value in (polygons, accuracy)]
             cells.append(f"{row['train_seconds']:.1f}")

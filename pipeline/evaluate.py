@@ -12,7 +12,7 @@ from shapegen.evaluation.scoring import (
     evaluate_shapes_model,
     evaluate_with_settings,
     headline_metrics,
-    test_recognition,
+    recognise_test_split,
 )
 from shapegen.files.writing import write_json, write_tsv
 from shapegen.sampling.loading import generator_for
@@ -71,7 +71,7 @@ def evaluate_shapes(variant: str, all_params: Params, kind: dict) -> None:
     test = read_shapes(paths.SHAPES_FILE, splits=("test",), rows=rows)["test"]
     weights = family_weight_array(all_params.shapes.family_weights)
     settings = all_params.evaluate
-    reference = test_recognition(test, settings)
+    reference = recognise_test_split(test, settings)
     final_network = read_variant_network(paths.model_file(variant), kind)
     final = evaluate_shapes_model(
         generator_for(final_network),

@@ -5,12 +5,8 @@ import re
 
 import pytest
 
-from shapegen.reporting.regions import (
-    markdown_table,
-    region_names,
-    replace_regions,
-    write_seed_results,
-)
+from shapegen.reporting.regions import markdown_table, region_names, replace_regions
+from shapegen.reporting.results import write_seed_results
 
 DOC = """# title
 <!-- generated: one -->
@@ -136,7 +132,7 @@ def test_the_readme_quotes_the_messages_the_code_gives(repo_root, default_params
 
 def test_a_figure_that_could_not_be_measured_misses_its_target():
     from shapegen.evaluation.targets import shapes_misses, shapes_summary
-    from shapegen.reporting.regions import shapes_results
+    from shapegen.reporting.results import shapes_results
 
     metrics = {
         "heldout_nll": 20.0,

@@ -124,7 +124,7 @@ def evaluate_with_settings(
 SHAPES_LEARNING_CURVE_COLUMNS = ("train_updates", "heldout_nll", "invalid_fraction", "family_tv")
 
 
-def test_recognition(test: ShapeBatch, settings: EvaluateParams) -> Recognition:
+def recognise_test_split(test: ShapeBatch, settings: EvaluateParams) -> Recognition:
     """The test split through the recogniser, as evaluate_shapes_model measures against it."""
     return recognise(test.points, test.lengths, settings.fit_tolerance)
 
@@ -165,12 +165,12 @@ def evaluate_shapes_model(
     for n shapes drawn by the dataset's own process, a perfect sampler: the test split
     and the sample size alone put them above 0. heldout_nll is per shape of `test`,
     teacher-forced. `reference`: the shapes the family figures compare with, recognised
-    (test_recognition; by default `test`'s).
+    (recognise_test_split; by default `test`'s).
     """
     rng = np.random.default_rng(settings.seed)
     tolerance, temperature = settings.fit_tolerance, settings.temperature
     if reference is None:
-        reference = test_recognition(test, settings)
+        reference = recognise_test_split(test, settings)
     conditional = generator.network.conditional
     requested, points, lengths = draw_generated(generator, n, temperature, family_weights, rng)
     generated = recognise(points, lengths, tolerance)

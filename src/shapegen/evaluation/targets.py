@@ -69,7 +69,7 @@ def shapes_summary(metrics: Mapping) -> dict:
         "max_w1": _worst(w1),
         "max_fit_p95": _worst(fits),
         "polygons_asked_invalid": asked.get("regular_polygon", {}).get("invalid_fraction"),
-        "accuracy": {family: asked[family]["conditional_accuracy"] for family in asked},
+        "requested_accuracy": {family: asked[family]["conditional_accuracy"] for family in asked},
     }
 
 
@@ -93,7 +93,7 @@ def shapes_misses(summary: Mapping, invalid_fraction: float | None = None) -> li
     if polygons is not None and not polygons <= SHAPES_LARGEST_POLYGONS_ASKED_INVALID:
         missed.append("polygons_asked_invalid")
     for family in FAMILIES:
-        accuracy = summary["accuracy"].get(family)
+        accuracy = summary["requested_accuracy"].get(family)
         if accuracy is not None and accuracy < SHAPES_SMALLEST_ACCURACY[family]:
-            missed.append(f"conditional_accuracy.{family}")
+            missed.append(f"requested.{family}.conditional_accuracy")
     return missed

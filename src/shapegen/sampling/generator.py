@@ -65,7 +65,7 @@ class Generator(abc.ABC):
         prefix = self.check_prefix(prefix)
         n = check_count(n)
         temperature = check_temperature(temperature)
-        rng = check_seed(seed)
+        rng = rng_from_seed(seed)
         families = self.check_family(family, n)
         prefixes = np.broadcast_to(prefix, (n, *prefix.shape))
         # A file's weights are anyone's numbers: where they overflow, the result is checked
@@ -154,7 +154,7 @@ def check_temperature(temperature: object, label: str = "temperature") -> float:
     return float(temperature)
 
 
-def check_seed(seed: object, label: str = "seed") -> np.random.Generator:
+def rng_from_seed(seed: object, label: str = "seed") -> np.random.Generator:
     """A random generator from a whole number >= 0 (or the generator itself)."""
     if isinstance(seed, np.random.Generator):
         return seed
