@@ -3,6 +3,10 @@
 The chapter's model (`book`) is LSTM(10) over one time step -> Dense(2, linear), MAE,
 Adam: 542 parameters. This is the training side, in Keras; a trained model runs without
 TensorFlow through shapegen.sampling.network, which reads these same layers.
+
+This module stays at shapegen.model, beside the folders: Keras writes the module of each
+custom layer below into every .keras file's config.json, so moving them would change the
+bytes of every model file (tests/test_model.py pins the path).
 """
 
 import dataclasses

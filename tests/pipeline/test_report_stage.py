@@ -12,7 +12,10 @@ def test_the_report_fills_every_region_from_the_outputs(reproduced_project):
     readme = (reproduced_project / "README.md").read_text()
     assert region_names(readme) == ["variants", "repro", "sample", "info", "results"]
     assert '$ shapegen sample mixture -n 3 --seed 3\n{"model": "mixture"' in readme
-    accuracy = "`requested.<family>.conditional_accuracy` (rectangle / rotated_rectangle / regular_polygon)"
+    accuracy = (
+        "`requested.<family>.conditional_accuracy` "
+        "(rectangle / rotated_rectangle / regular_polygon)"
+    )
     assert f"| families_conditional | {accuracy} |" in readme
     shapes = (reproduced_project / "docs" / "shapes.md").read_text()
     assert "`families_point` (no memory)" in shapes

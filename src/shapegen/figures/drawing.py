@@ -1,9 +1,10 @@
-"""Gallery figures, built as matplotlib Figure objects (no pyplot, no global state).
+"""What every figure is drawn with: shapes in panels, grids, overlays and histograms, and
+text fitted to its room, as matplotlib Figure objects (no pyplot, no global state).
 
 Drawing never mutates its inputs (the chapter's plot_rectangle appended to its
 argument, so drawing one list twice broke it). Every text fits its figure and overlaps
-no other, and every shape stays in its panel (tests/figures/test_stage_figures.py checks each figure
-the gallery stages write): long titles are wrapped to their room, legends sit outside
+no other, and every shape stays in its panel (tests/figures/test_stage_figures.py checks
+each figure the stages write): long titles are wrapped to their room, legends sit outside
 the panels, and a contact sheet clips each shape to its cell.
 """
 
