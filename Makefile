@@ -9,7 +9,7 @@ export DVC_NO_ANALYTICS := 1
 # Why $(PYTHON) cannot run shapegen (empty if it can); read only when .venv is created.
 PYTHON_PROBLEM = $(shell $(PYTHON) tools/check_python.py 2>&1 || echo "$(PYTHON) did not run")
 
-.PHONY: venv repro test test-fast bench seeds lint format schema docs dvc-yaml lock check-pins
+.PHONY: venv repro test test-fast time-tests bench seeds lint format schema docs dvc-yaml lock check-pins
 
 venv: $(VENV)/.installed
 
@@ -39,6 +39,10 @@ test: venv
 # The suite without DVC end to end (tests/pipeline) and the fuzzing: the loop while coding.
 test-fast: venv
 	$(BIN)/pytest --ignore=tests/pipeline --deselect tests/hostile/test_fuzz.py
+
+# Both suites timed, into docs/results/test_times.json (`dvc repro` puts it in the README).
+time-tests: venv
+	$(BIN)/python tools/test_times.py
 
 bench: venv
 	$(BIN)/python benchmarks/speed.py
@@ -77,10 +81,12 @@ lock: venv
 check-pins: venv
 	$(BIN)/python tools/pins.py check
 
-# docs/params.md and docs/metrics.md, from shapegen/config/ and shapegen/evaluation/metric_descriptions.py
-# (a test fails when they are stale).
+# docs/params.md, docs/metrics.md and docs/architecture.md's pictures and table, from
+# shapegen/config/, shapegen/evaluation/metric_descriptions.py and tools/architecture.py
+# (a test fails when one is stale).
 docs: venv
 	$(BIN)/python -c "from shapegen.config.schema import params_reference; print(params_reference(), end='')" \
 		> docs/params.md
 	$(BIN)/python -c "from shapegen.evaluation.metric_descriptions import metrics_reference; print(metrics_reference(), end='')" \
 		> docs/metrics.md
+	$(BIN)/python tools/architecture.py

@@ -1,8 +1,9 @@
 """Stage report: the README's and docs' generated regions and pictures, from the outputs.
 
 Rewrites every `<!-- generated: NAME -->` region of README.md and docs/shapes.md from
-data/metrics/, the trained models (the `shapegen` command's own output) and
-docs/results/speed.json (`make bench`), and copies the pictures the docs show into
+data/metrics/, the trained models (the `shapegen` command's own output),
+docs/results/speed.json (`make bench`) and docs/results/test_times.json (`make
+time-tests`), and copies the pictures the docs show into
 docs/images/. Its outputs are committed: after `dvc repro`, `git status` shows whether
 the committed docs were current, and a hand edit inside a region is undone.
 """
@@ -34,9 +35,12 @@ def data_megabytes() -> float:
 def main() -> None:
     params = load_params()
     metrics = {name: read_json(paths.metrics_details_file(name)) for name in params.variants}
-    speed_file = paths.SPEED_RESULTS_FILE
-    speed = read_json(speed_file) if speed_file.exists() else None
-    rewrite_regions(paths.README_FILE, readme_regions(params, metrics, speed, data_megabytes()))
+    speed, test_times = (
+        read_json(path) if path.exists() else None
+        for path in (paths.SPEED_RESULTS_FILE, paths.TEST_TIMES_FILE)
+    )
+    readme = readme_regions(params, metrics, speed, test_times, data_megabytes())
+    rewrite_regions(paths.README_FILE, readme)
 
     earlier = {
         name: read_json(paths.EARLIER_HEADS_DIR / f"{name}.json")

@@ -10,7 +10,7 @@ from .project import run
 
 def test_the_report_fills_every_region_from_the_outputs(reproduced_project):
     readme = (reproduced_project / "README.md").read_text()
-    assert region_names(readme) == ["variants", "repro", "sample", "info", "results"]
+    assert region_names(readme) == ["variants", "repro", "sample", "info", "results", "tests"]
     assert '$ shapegen sample mixture -n 3 --seed 3\n{"model": "mixture"' in readme
     accuracy = (
         "`requested.<family>.conditional_accuracy` "

@@ -68,6 +68,7 @@ def test_the_readme_has_the_regions_the_report_fills(repo_root):
         "sample",
         "info",
         "results",
+        "tests",
     ]
 
 

@@ -5,7 +5,7 @@ colleague's experiment). Before any of its bytes are read, what the file declare
 checked: that it is a regular file (a FIFO would hang the reader, a device never end),
 its size, and for a zip archive its members, their sizes and how they are stored. Every
 refusal is an InputError naming the file and what was wrong. The HDF5 side of the checks
-is shapegen.hdf5_files.
+is shapegen.files.hdf5.
 """
 
 import contextlib

@@ -92,11 +92,26 @@ def repro_text(speed: Mapping | None, data_megabytes: float) -> str:
     )
 
 
+def suite_times_text(test_times: Mapping | None) -> str:
+    """How long the test suites took (`make time-tests`)."""
+    if test_times is None:
+        return "`make time-tests` has not timed the suites on this project yet."
+    return (
+        f"`make test-fast` took {test_times['test_fast_seconds'] / 60:.1f} minutes and "
+        f"`make test` {test_times['test_seconds'] / 60:.1f} on {test_times['machine']} "
+        "(`make time-tests`)."
+    )
+
+
 def readme_regions(
-    params: Params, metrics: Mapping[str, Mapping], speed: Mapping | None, data_megabytes: float
+    params: Params,
+    metrics: Mapping[str, Mapping],
+    speed: Mapping | None,
+    test_times: Mapping | None,
+    data_megabytes: float,
 ) -> dict[str, str]:
-    """README.md's regions: the variants, the pipeline's time, the command's output, the
-    results against the targets."""
+    """README.md's regions: the variants, the pipeline's and the tests' times, the
+    command's output, the results against the targets."""
     variants = params.variants
     rows = [
         row
@@ -112,6 +127,7 @@ def readme_regions(
             ],
         ),
         "repro": repro_text(speed, data_megabytes),
+        "tests": suite_times_text(test_times),
         "sample": code_block(
             "\n".join(command_output(argv) for argv in SAMPLE_COMMANDS if argv[1] in variants)
         ),

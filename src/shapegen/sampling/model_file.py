@@ -396,7 +396,7 @@ def categorical_weights(memoryless: bool) -> dict[str, str]:
 
 
 def _walked_weights() -> list[str]:
-    """Every array any model's reader looks up (hdf5_files.check_structure walks them)."""
+    """Every array any model's reader looks up (shapegen.files.hdf5.check_structure walks them)."""
     names = {UPDATES_WEIGHTS}
     for flag in (False, True):
         names.update(rectangle_weights(flag).values(), categorical_weights(flag).values())
