@@ -1,9 +1,9 @@
-"""Every figure the gallery, compare_framings and dataset_gallery stages write, rendered by
-the functions the stages call (shapegen.figures.samples, shapegen.figures.training_data) at the
-committed gallery params, from small untrained models with fixed seeds (their shapes
-stray further than a trained model's: the hard case for clipping), and checked as a
-reader sees it: no text cut off or overlapping another, no shape outside its panel, no
-text or legend over a shape (tests/figure_checks.py)."""
+"""Every figure the gallery and compare_framings stages write, rendered by the functions
+the stages call (shapegen.figures.samples) at the committed gallery params, from small
+untrained models with fixed seeds (their shapes stray further than a trained model's: the
+hard case for clipping), and checked as a reader sees it: no text cut off or overlapping
+another, no shape outside its panel, no text or legend over a shape
+(tests/figure_checks.py)."""
 
 import numpy as np
 import pytest
@@ -14,7 +14,7 @@ from shapegen.data.families import FAMILIES, draw_shapes
 from shapegen.data.rectangles import random_rectangles
 from shapegen.figures.drawing import CELL_GID, overlay_figure, shape_grid_figure
 from shapegen.figures.samples import framings_figure, rectangles_gallery, shapes_gallery
-from shapegen.figures.training_data import training_rectangles_figure, training_shapes_figure
+from shapegen.figures.training_data import training_shapes_figure
 from shapegen.model import build_model
 
 from ..conftest import ROOT
@@ -118,14 +118,6 @@ def test_the_framings_figure_is_clean(generators, shapes):
     _, point = generators("families_point")
     models = [("sequence", "families", sequence), ("point", LONG_NAME, point)]
     assert figure_problems(framings_figure(models, shapes, GALLERY), GALLERY.dpi) == []
-
-
-def test_the_dataset_figures_are_clean(train_rectangles, shapes):
-    for figure in (
-        training_rectangles_figure(train_rectangles, GALLERY),
-        training_shapes_figure(shapes, GALLERY),
-    ):
-        assert figure_problems(figure, GALLERY.dpi) == []
 
 
 # What the figures say.
