@@ -20,10 +20,10 @@ from shapegen.config.validation import load_params
 from shapegen.data.rectangles_h5 import make_dataset
 from shapegen.evaluation.scoring import evaluate_with_settings
 from shapegen.evaluation.targets import RECTANGLE_BIN_RATIOS, rectangle_misses
+from shapegen.files.keras_archive import save_model
 from shapegen.reporting.regions import markdown_table, rewrite_regions
 from shapegen.reporting.results import machine_description, write_seed_results
 from shapegen.sampling.loading import load_generator
-from shapegen.sampling.model_file import save_model
 from shapegen.training.loop import train_variant
 
 import numpy as np

@@ -20,10 +20,10 @@ from shapegen.data.families import family_weight_array
 from shapegen.data.shapes_h5 import make_shapes
 from shapegen.evaluation.scoring import evaluate_shapes_model
 from shapegen.evaluation.targets import SHAPES_SEED_INVALID_FRACTION, shapes_misses, shapes_summary
+from shapegen.files.keras_archive import save_model
 from shapegen.reporting.regions import markdown_table, rewrite_regions
 from shapegen.reporting.results import machine_description, write_seed_results
 from shapegen.sampling.loading import load_generator
-from shapegen.sampling.model_file import save_model
 from shapegen.training.loop import train_variant, training_shape_weights
 
 ROOT = Path(__file__).resolve().parents[1]

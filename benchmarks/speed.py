@@ -22,10 +22,10 @@ from pathlib import Path
 from shapegen import paths
 from shapegen.config.validation import load_params
 from shapegen.data.rectangles_h5 import make_dataset, write_dataset
+from shapegen.files.keras_archive import save_model
 from shapegen.reporting.regions import markdown_table, rewrite_regions
 from shapegen.reporting.results import machine_description
 from shapegen.sampling.loading import load_generator
-from shapegen.sampling.model_file import save_model
 from shapegen.training.chapter import chapter_model, fit_one_rectangle_at_a_time, generate_rectangle
 from shapegen.training.loop import train_variant
 

@@ -4,14 +4,14 @@ data/gallery/framings_rotated_rectangles.png: the first two corners of test rota
 rectangles, completed by the sequence-framed model and by the point-framed one (the
 chapter's framing: each step from the last alone). The third corner lies at h = x0 / sin t
 from the second: it needs the first corner, which only the sequence model remembers.
-The figure is shapegen.figures.samples.framings_figure; this reads the models and data.
+The figure is shapegen.figures.generated_shapes.framings_figure; this reads the models and data.
 """
 
 from shapegen import paths
 from shapegen.config.params import expected_model_kind, split_rows, variant_params
 from shapegen.config.validation import load_params
 from shapegen.data.shapes_h5 import read_shapes
-from shapegen.figures.samples import framings_figure
+from shapegen.figures.generated_shapes import framings_figure
 from shapegen.files.writing import write_figure
 from shapegen.sampling.loading import generator_for
 from shapegen.sampling.model_file import read_variant_network

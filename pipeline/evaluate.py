@@ -104,7 +104,7 @@ def evaluate_shapes(variant: str, all_params: Params, kind: dict) -> None:
         f"{final['invalid_fraction']:.4f}, family_tv {final['family_tv']:.4f}, shares "
         + ", ".join(f"{name} {share:.3f}" for name, share in final["family_share"].items())
         + f", sides_tv {final['sides_tv']}"
-        + (f", conditional_accuracy {accuracy}" if accuracy else "")
+        + (f", conditional_accuracy_by_family {accuracy}" if accuracy else "")
     )
 
 

@@ -1,6 +1,6 @@
 """Stage gallery@<variant>: what the model draws, from its checkpoints to its final samples.
 
-The figures are shapegen.figures.samples's; this reads the models and data and writes them.
+The figures are shapegen.figures.generated_shapes's; this reads the models and data and writes them.
 """
 
 from shapegen import paths
@@ -8,7 +8,7 @@ from shapegen.config.params import expected_model_kind, split_rows, variant_para
 from shapegen.config.validation import load_params
 from shapegen.data.rectangles_h5 import read_dataset
 from shapegen.data.shapes_h5 import read_shapes
-from shapegen.figures.samples import rectangles_gallery, shapes_gallery
+from shapegen.figures.generated_shapes import rectangles_gallery, shapes_gallery
 from shapegen.files.writing import write_figure
 from shapegen.sampling.generator import Generator
 from shapegen.sampling.loading import generator_for

@@ -1,19 +1,19 @@
 """Stage report: the README's and docs' generated regions and pictures, from the outputs.
 
-Rewrites every `<!-- generated: NAME -->` region of README.md and docs/shapes.md from
-data/metrics/, the trained models (the `shapegen` command's own output),
-docs/results/speed.json (`make bench`) and docs/results/test_times.json (`make
-time-tests`), and copies the pictures the docs show into
-docs/images/. Its outputs are committed: after `dvc repro`, `git status` shows whether
-the committed docs were current, and a hand edit inside a region is undone.
+Rewrites every `<!-- generated: NAME -->` region of README.md, docs/shapes.md and
+docs/mixture.md from data/metrics/, the trained models (the `shapegen` command's own
+output), docs/results/speed.json (`make bench`) and docs/results/test_times.json
+(`make time-tests`), and copies the pictures the docs show into docs/images/. Its
+outputs are committed: after `dvc repro`, `git status` shows whether the committed docs
+were current, and a hand edit inside a region is undone.
 """
 
-import json
 import shutil
 from pathlib import Path
 
 from shapegen import paths
 from shapegen.config.validation import load_params
+from shapegen.files.reading import read_json_object
 from shapegen.reporting.contents import (
     PICTURES,
     mixture_doc_regions,
@@ -23,9 +23,13 @@ from shapegen.reporting.contents import (
 from shapegen.reporting.regions import rewrite_regions
 from shapegen.stage import run_stage
 
+# The JSON files it reads: metrics and results the pipeline and `make bench` wrote.
+JSON_MAX_BYTES = 2**20
+JSON_MAX_DEPTH = 8
+
 
 def read_json(path: Path) -> dict:
-    return json.loads(path.read_text())
+    return read_json_object(path, "results file", JSON_MAX_BYTES, JSON_MAX_DEPTH)
 
 
 def data_megabytes() -> float:

@@ -5,9 +5,9 @@ from shapegen.config.params import split_rows, updates_per_pass, variant_params
 from shapegen.config.validation import load_params
 from shapegen.data.rectangles_h5 import read_dataset
 from shapegen.data.shapes_h5 import read_shapes
-from shapegen.evaluation.metrics import moving_average
 from shapegen.files.writing import write_tsv
 from shapegen.stage import parse_variant, run_stage
+from shapegen.training.loop import moving_average
 
 
 def main() -> None:
@@ -21,7 +21,7 @@ def main() -> None:
         data = read_dataset(paths.DATASET_FILE, rows).train
     # TensorFlow starts only once params and data are checked: a mistake there costs no
     # start-up, and its one-line error is not buried under TensorFlow's start-up log.
-    from shapegen.sampling.model_file import save_model
+    from shapegen.files.keras_archive import save_model
     from shapegen.training.loop import (
         progress_bar,
         restore_snapshot,

@@ -3,7 +3,7 @@
 A figure passes when every text it draws lies inside the figure and overlaps no other
 text, no text or legend covers a drawn shape, and every drawn shape (the patches and
 lines of its axes) stays inside its own panel: its axes, or in a contact sheet (one
-Axes of cells, shapegen.figures.drawing.shape_grid_figure) its cell. Clipping a shape to its
+Axes of cells, shapegen.figures.panels.shape_grid_figure) its cell. Clipping a shape to its
 panel is a valid way to keep it there: what counts is what is drawn.
 """
 
@@ -21,7 +21,7 @@ from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from shapegen.figures.drawing import AXIS_LIMITS, CELL_GID
+from shapegen.figures.panels import AXIS_LIMITS, CELL_GID
 
 # Pixels two boxes may share (antialiasing, rounding) before they count as overlapping.
 TOLERANCE = 1.0

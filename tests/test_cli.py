@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from shapegen.files.keras_archive import save_model
 from shapegen.model import build_model
-from shapegen.sampling.model_file import save_model
 
-from .models import small_mixture_model
+from .small_models import small_mixture_model
 
 SHAPEGEN = Path(sys.executable).parent / "shapegen"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -58,7 +58,7 @@ def test_the_readme_quotes_the_messages_the_code_gives(repo_root, default_params
     from shapegen.errors import InputError
     from shapegen.sampling.loading import load_generator
 
-    from .models import generator_of, small_categorical_model
+    from .small_models import generator_of, small_categorical_model
 
     def message(call) -> str:
         with pytest.raises((InputError, ValueError)) as raised:

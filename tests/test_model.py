@@ -4,7 +4,7 @@ import pytest
 
 from shapegen.model import MemorylessLSTM, PortableOrthogonal, build_model
 
-from .models import small_mixture_model
+from .small_models import small_mixture_model
 
 
 def test_the_chapters_model_has_542_parameters():
@@ -88,9 +88,9 @@ def test_model_files_record_the_custom_layers_at_shapegen_model(tmp_path):
     import json
     import zipfile
 
-    from shapegen.sampling.model_file import save_model
+    from shapegen.files.keras_archive import save_model
 
-    from .models import small_categorical_model
+    from .small_models import small_categorical_model
 
     modules = set()
 

@@ -49,7 +49,10 @@ PARTS = {
     "errors": Part("the one exception for a user's mistake; how a value is shown in it", ()),
     "paths": Part("where every pipeline output lives (dvc.yaml declares the same)", ()),
     "numerics": Part("the pinned numerics: the same bytes whatever the cores", ()),
-    "files": Part("reading untrusted files (sizes, zip, JSON, HDF5); atomic writes", ()),
+    "files": Part(
+        "reading untrusted files (sizes, zip, JSON, HDF5); atomic writes; the .keras archive",
+        (),
+    ),
     "data": Part(
         "what a rectangle and a shape of each family is; turtle moves; the two .h5 formats",
         ("files",),
@@ -60,7 +63,7 @@ PARTS = {
     ),
     "heads": Part("the output heads' math, once for Keras and numpy", ("data",)),
     "sampling": Part(
-        "a trained model in numpy: the network, the Generators, the .keras file read",
+        "a trained model in numpy: the network, the Generators, its .keras file read",
         ("paths", "files", "data", "config", "heads"),
     ),
     "model": Part(
@@ -69,7 +72,7 @@ PARTS = {
         tensorflow=True,
     ),
     "evaluation": Part(
-        "metrics, the recogniser, targets, what each metric means",
+        "scoring a model's draws: metrics, the recogniser, targets, what each metric means",
         ("data", "config", "sampling"),
     ),
     "training": Part(
@@ -87,13 +90,16 @@ PARTS = {
     ),
     "reporting": Part(
         "the README's and docs' generated regions, from a run's outputs",
-        ("data", "config", "evaluation", "cli"),
+        ("files", "data", "config", "evaluation", "cli"),
     ),
     "shapegen": Part(
         "the package root: pins the numerics; `Generator`, `load_generator` on first use",
         ("numerics", "sampling"),
     ),
-    "stage": Part("what every stage script shares: one-line errors", ("shapegen", "numerics")),
+    "stage": Part(
+        "what every stage script shares: its command line, one-line errors",
+        ("shapegen", "numerics"),
+    ),
 }
 EVERYONE_MAY_IMPORT = ("errors",)
 TENSORFLOW = ("tensorflow", "keras")
@@ -248,7 +254,7 @@ def stage_parts(root: Path) -> dict[str, list[str]]:
     found = {}
     for name, stage in stage_bodies(document):
         script = stage_script(stage["cmd"])
-        # The plumbing every stage uses (paths, files, errors) is left out of the picture.
+        # The plumbing every stage uses is left out of the picture.
         plumbing = {None, "stage", "paths", "files", "errors", "shapegen", "numerics"}
         parts = {part_of(m) for m in imported_modules(root, script)} - plumbing
         found[name] = sorted(parts, key=list(PARTS).index)
@@ -276,6 +282,7 @@ def _expanded(paths: list, params: dict, variants: dict | None) -> set[str]:
 
 
 def _inside(out: str, dep: str) -> bool:
+    """Whether a stage's out is a dep of another: the same path, or inside a dep folder."""
     return out == dep or out.startswith(dep.rstrip("/") + "/")
 
 
@@ -295,11 +302,7 @@ def stage_edges(root: Path) -> list[tuple[str, str]]:
             earlier
             for earlier in outs
             if earlier != later
-            and any(
-                o == d or o.startswith(d.rstrip("/") + "/")
-                for o in outs[earlier]
-                for d in deps[later]
-            )
+            and any(_inside(out, dep) for out in outs[earlier] for dep in deps[later])
         }
         for later in outs
     }

@@ -1,4 +1,4 @@
-"""shapegen: a reproducible generative-LSTM pipeline that draws rectangles point by point.
+"""shapegen: a reproducible generative-LSTM pipeline that draws shapes point by point.
 
 `shapegen.load_generator(model)` draws shapes from a trained model without TensorFlow
 (shapegen.sampling.loading; the interface, `Generator`: shapegen.sampling.generator). The

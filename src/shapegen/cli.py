@@ -24,8 +24,8 @@ from shapegen.evaluation.recognition import FIT_TOLERANCE, INVALID, recognise
 from shapegen.files.reading import (
     MAX_NUMBER_CHARS,
     decode_text,
-    parse_json,
     read_input,
+    read_json_object,
     reading,
 )
 from shapegen.sampling.generator import check_count, check_temperature
@@ -321,7 +321,7 @@ def _write_png(
     families: list[str] | None,
 ) -> None:
     # matplotlib only when a figure is asked for: it is most of the start-up otherwise.
-    from shapegen.figures.drawing import rectangle_grid_figure, shape_grid_figure
+    from shapegen.figures.panels import rectangle_grid_figure, shape_grid_figure
     from shapegen.files.writing import write_figure
 
     drawn = shapes[:PNG_MAX_SHAPES]
@@ -374,11 +374,8 @@ def _metrics_of(variant: str | None, path: Path, updates: int) -> tuple[str, dic
         source = paths.metrics_file(variant)
         if not source.exists():
             return f"not computed yet ({source}: run `dvc repro`)", {}
+        metrics = read_json_object(source, "metrics file", METRICS_MAX_BYTES, METRICS_MAX_DEPTH)
         with reading(source, "metrics file"):
-            data = read_input(source, "metrics file", METRICS_MAX_BYTES)
-            metrics = parse_json(data, str(source), METRICS_MAX_DEPTH)
-            if not isinstance(metrics, dict):
-                raise InputError(f"{source}: holds {shown(metrics)}; expected a JSON object")
             return str(source), _flat(metrics, str(source))
     curve = paths.learning_curve_file(variant)
     if curve.exists():

@@ -17,7 +17,6 @@ from shapegen.evaluation.metrics import (
     family_metrics,
     heldout_mae_floor,
     mae_by_step,
-    moving_average,
     shape_metrics,
     uniform_bin_ratios,
     wasserstein_1,
@@ -92,12 +91,6 @@ def test_the_mae_floor_is_reached_by_the_median_predictor():
     assert heldout_mae_floor() == pytest.approx(1 / 12)
     assert mae_by_step(best, targets).mean() == pytest.approx(1 / 12, abs=1e-3)
     np.testing.assert_allclose(mae_by_step(best, targets), [0.125, 0.125, 0], atol=1e-3)
-
-
-def test_moving_average_is_trailing():
-    values = np.array([1.0, 3.0, 5.0, 7.0])
-    np.testing.assert_allclose(moving_average(values, 2), [1, 2, 4, 6])
-    np.testing.assert_allclose(moving_average(values, 10), [1, 2, 3, 4])
 
 
 def test_wasserstein_1_to_uniform_is_exact():

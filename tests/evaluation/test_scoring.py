@@ -12,7 +12,7 @@ from shapegen.evaluation.scoring import (
     headline_metrics,
 )
 
-from ..models import generator_of, small_categorical_model
+from ..small_models import generator_of, small_categorical_model
 
 TEST = draw_shapes(np.random.default_rng(8), 400, np.ones(3))
 WEIGHTS = np.ones(3)

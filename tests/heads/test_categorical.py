@@ -11,7 +11,7 @@ from shapegen.heads import categorical
 from shapegen.sampling.network import categorical_forward
 from shapegen.sampling.shape_generator import ShapeGenerator
 
-from ..models import generator_of, small_categorical_model
+from ..small_models import generator_of, small_categorical_model
 
 SHAPES = draw_shapes(np.random.default_rng(3), 200, np.ones(3))
 

@@ -103,8 +103,8 @@ def test_at_temperature_near_0_every_draw_is_the_likeliest_components_mean():
 
 
 def test_a_mixture_model_loads_without_custom_objects_in_safe_mode(tmp_path):
+    from shapegen.files.keras_archive import save_model
     from shapegen.model import build_model, load_keras_model
-    from shapegen.sampling.model_file import save_model
 
     model = build_model(
         units=4,

@@ -722,8 +722,8 @@ def long_file_name(length: int = 250, suffix: str = ".keras") -> str:
 def model_bytes(folder: str | Path, kind: str = "mixture") -> bytes:
     """A valid small untrained .keras file's bytes ("mixture" or "categorical"); saved
     under `folder`. Imports TensorFlow (a few seconds)."""
-    from shapegen.sampling.model_file import save_model
-    from tests.models import small_categorical_model, small_mixture_model
+    from shapegen.files.keras_archive import save_model
+    from tests.small_models import small_categorical_model, small_mixture_model
 
     model = small_mixture_model() if kind == "mixture" else small_categorical_model()
     path = Path(folder) / f"{kind}.keras"

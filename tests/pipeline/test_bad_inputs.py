@@ -11,16 +11,16 @@ import h5py
 import numpy as np
 import pytest
 
+from shapegen.files.keras_archive import save_model
 from shapegen.model import build_model
-from shapegen.sampling.model_file import save_model
 
 from .project import copy_project, file_hashes, params_change, params_delete, run, write_params
 
 DATASET = Path("data/rectangles.h5")
 MODEL = Path("data/models/book/model.keras")
 CHECKPOINT = Path("data/models/book/checkpoints/updates_00000100.keras")
-MAKE_DATASET = ["pipeline/dataset.py"]
-PLOT_DATASET = ["pipeline/dataset_gallery.py"]
+DATASET_STAGE = ["pipeline/dataset.py"]
+DATASET_GALLERY_STAGE = ["pipeline/dataset_gallery.py"]
 EVALUATE_BOOK = ["pipeline/evaluate.py", "book"]
 GALLERY_BOOK = ["pipeline/gallery.py", "book"]
 
@@ -30,9 +30,9 @@ def template(tmp_path_factory, repo_root, small_params_raw) -> Path:
     """A project with small params whose stages have all run once for the book variant."""
     repo = copy_project(repo_root, tmp_path_factory.mktemp("template"), small_params_raw)
     stages = (
-        MAKE_DATASET,
+        DATASET_STAGE,
         ["pipeline/shapes.py"],
-        PLOT_DATASET,
+        DATASET_GALLERY_STAGE,
         ["pipeline/train.py", "book"],
         EVALUATE_BOOK,
     )
@@ -105,27 +105,27 @@ def model_of_another_variant(repo: Path, params: dict) -> None:
 CASES = {
     # params.yaml
     "missing key": (
-        MAKE_DATASET,
+        DATASET_STAGE,
         params_delete("dataset", "n_test"),
         r"params\.yaml: missing key dataset\.n_test$",
     ),
     "unknown key (typo)": (
-        MAKE_DATASET,
+        DATASET_STAGE,
         params_change("dataset", "n_trian", value=5),
         r"dataset\.n_trian: unknown key; did you mean dataset\.n_train\?$",
     ),
     "string for a count": (
-        MAKE_DATASET,
+        DATASET_STAGE,
         params_change("dataset", "n_train", value="many"),
         r"dataset\.n_train is the string 'many'; expected an integer >= 1$",
     ),
     "boolean for a seed": (
-        MAKE_DATASET,
+        DATASET_STAGE,
         params_change("dataset", "seed", value=True),
         r"dataset\.seed is the boolean true; expected an integer >= 0$",
     ),
     "float for a count": (
-        MAKE_DATASET,
+        DATASET_STAGE,
         params_change("dataset", "n_test", value=2.5),
         r"dataset\.n_test is 2\.5; expected an integer >= 1$",
     ),
@@ -135,54 +135,54 @@ CASES = {
         r"params\.yaml: missing key gallery\.dpi$",
     ),
     "zero count": (
-        MAKE_DATASET,
+        DATASET_STAGE,
         params_change("dataset", "n_train", value=0),
         r"dataset\.n_train is 0; expected an integer >= 1$",
     ),
     "quoted number": (
-        MAKE_DATASET,
+        DATASET_STAGE,
         params_change("variants", "book", "train", "learning_rate", value="0.001"),
         r"learning_rate is the string '0\.001'; expected a number > 0$",
     ),
     "zero learning rate": (
-        MAKE_DATASET,
+        DATASET_STAGE,
         params_change("variants", "book", "train", "learning_rate", value=0.0),
         r"learning_rate is 0\.0; expected a number > 0",
     ),
     "zero units": (
-        MAKE_DATASET,
+        DATASET_STAGE,
         params_change("variants", "book", "model", "units", value=0),
         r"variants\.book\.model\.units is 0; expected an integer >= 1 and <= 1024$",
     ),
     "checkpoints not increasing": (
-        MAKE_DATASET,
+        DATASET_STAGE,
         params_change("variants", "book", "train", "checkpoints", value=[200, 100]),
         r"checkpoints is \[200, 100\]; expected strictly increasing update counts$",
     ),
     "checkpoint beyond the updates": (
-        MAKE_DATASET,
+        DATASET_STAGE,
         params_change("variants", "book", "train", "checkpoints", value=[100, 301]),
         r"checkpoints is \[100, 301\]; expected update counts <= "
         r"dataset\.n_train x train\.passes \(300\)$",
     ),
     "zero temperature": (
-        MAKE_DATASET,
+        DATASET_STAGE,
         params_change("evaluate", "temperature", value=0),
         r"evaluate\.temperature is 0; expected a number > 0$",
     ),
     "string for a boolean": (
-        MAKE_DATASET,
+        DATASET_STAGE,
         params_change("variants", "book", "train", "jit_compile", value="yes"),
         r"jit_compile is the string 'yes'; expected true or false$",
     ),
     "unknown head": (
-        MAKE_DATASET,
+        DATASET_STAGE,
         params_change("variants", "book", "model", "head", value="gmm"),
         r"variants\.book\.model\.head is the string 'gmm'; "
         r"expected one of point, mixture, categorical$",
     ),
     "mixture section without a mixture head": (
-        MAKE_DATASET,
+        DATASET_STAGE,
         params_change(
             "variants",
             "book",
@@ -198,69 +198,69 @@ CASES = {
         r"variants\.book\.model\.mixture is set but head is point",
     ),
     "primed width outside (0, 1)": (
-        MAKE_DATASET,
+        DATASET_STAGE,
         params_change("evaluate", "primed_widths", value=[0.5, 1.5]),
         r"evaluate\.primed_widths is \[0\.5, 1\.5\]; "
         r"expected a non-empty list of numbers > 0 and < 1$",
     ),
     "size that does not fit in memory": (
-        MAKE_DATASET,
+        DATASET_STAGE,
         params_change("dataset", "n_train", value=10**12),
         r"dataset\.n_train is 1000000000000; expected a count whose arrays fit in memory",
     ),
     "not YAML": (
-        MAKE_DATASET,
+        DATASET_STAGE,
         params_text("dataset: [1, 2\n"),
         r"params\.yaml: not valid YAML at line",
     ),
     "empty params file": (
-        MAKE_DATASET,
+        DATASET_STAGE,
         params_text(""),
         r"params\.yaml: the top level is nothing; expected a mapping with the keys",
     ),
     # data/rectangles.h5
     "dataset missing": (
-        PLOT_DATASET,
+        DATASET_GALLERY_STAGE,
         remove(DATASET),
         r"data/rectangles\.h5: rectangles file \(HDF5\) not found \(run `dvc repro`",
     ),
     "dataset truncated": (
-        PLOT_DATASET,
+        DATASET_GALLERY_STAGE,
         truncate(DATASET, 3000),
         r"data/rectangles\.h5: not a readable HDF5 rectangles file",
     ),
     "dataset not HDF5": (
-        PLOT_DATASET,
+        DATASET_GALLERY_STAGE,
         overwrite(DATASET, b"x,y\n0,0\n"),
         r"data/rectangles\.h5: not a readable HDF5 rectangles file",
     ),
     "dataset split missing": (
-        PLOT_DATASET,
+        DATASET_GALLERY_STAGE,
         dataset_edit(lambda file: file.__delitem__("test")),
         r"no dataset 'test'; expected one$",
     ),
     "dataset wrong shape": (
-        PLOT_DATASET,
+        DATASET_GALLERY_STAGE,
         replace_split("train", lambda p: p[:, :3]),
         r"'train' has shape \(300, 3, 2\); expected \(n, 4, 2\)$",
     ),
     "dataset wrong dtype": (
-        PLOT_DATASET,
+        DATASET_GALLERY_STAGE,
         replace_split("train", lambda p: p.astype(np.float64)),
         r"'train' has dtype float64; expected float32$",
     ),
     "dataset non-finite": (
-        PLOT_DATASET,
+        DATASET_GALLERY_STAGE,
         set_point("test", 7, 2, [np.nan, 0.5]),
         r"'test' holds non-finite values; expected finite points$",
     ),
     "dataset not rectangles": (
-        PLOT_DATASET,
+        DATASET_GALLERY_STAGE,
         set_point("train", 4, 3, [0.25, 0.5]),
         r"'train' row 4 is not a rectangle",
     ),
     "dataset from a newer format": (
-        PLOT_DATASET,
+        DATASET_GALLERY_STAGE,
         dataset_edit(lambda file: file.attrs.__setitem__("format_version", 99)),
         r"format_version is 99; this code reads versions up to 1",
     ),
@@ -322,4 +322,4 @@ def test_a_bad_input_is_one_line_and_changes_no_output(case, template, tmp_path,
 def test_the_cases_cover_params_dataset_and_model_files():
     stages = [stage[0] for stage, _, _ in CASES.values()]
     assert len(CASES) >= 20
-    assert {MAKE_DATASET[0], PLOT_DATASET[0], EVALUATE_BOOK[0]} <= set(stages)
+    assert {DATASET_STAGE[0], DATASET_GALLERY_STAGE[0], EVALUATE_BOOK[0]} <= set(stages)

@@ -40,7 +40,7 @@ def project(tmp_path_factory, repo_root, default_params_raw) -> Path:
             checkpoints=[UPDATES // 2, UPDATES], loss_window=50, loss_log_every=10
         )
     repo = copy_project(repo_root, tmp_path_factory.mktemp("anywhere") / "project", raw)
-    for stage in ("check_params", "make_shapes"):
+    for stage in ("check_params", "shapes"):
         run([sys.executable, f"pipeline/{stage}.py"], repo, env={"PYTHONPATH": "src"})
     return repo
 

@@ -49,14 +49,14 @@ def blocked_env(tmp_path) -> dict[str, str]:
     return {"PYTHONPATH": str(blocker)}
 
 
-def model_files(repo: Path) -> list[Path]:
+def trained_model_paths(repo: Path) -> list[Path]:
     return sorted((repo / "data/models").rglob("*.keras"))
 
 
 def test_the_numpy_network_equals_keras_for_every_variant_and_checkpoint(reproduced_project):
     test = read_dataset(reproduced_project / "data/rectangles.h5").test
     test_shapes = read_shapes(reproduced_project / "data/shapes.h5")["test"]
-    paths = model_files(reproduced_project)
+    paths = trained_model_paths(reproduced_project)
     assert len(paths) == 5 * 3  # every variant: 2 checkpoints and the final model each
     for path in paths:
         model, generator = load_keras_model(path), load_generator(path)

@@ -14,7 +14,7 @@ from shapegen.sampling.generator import Generator
 from shapegen.sampling.rectangle_generator import RectangleGenerator
 from shapegen.sampling.shape_generator import ShapeGenerator
 
-from ..models import generator_of, small_categorical_model, small_mixture_model
+from ..small_models import generator_of, small_categorical_model, small_mixture_model
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "shapegen" / "sampling"
 

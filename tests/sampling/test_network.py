@@ -7,7 +7,7 @@ import pytest
 from shapegen.model import build_model
 from shapegen.sampling.network import forward
 
-from ..models import MIXTURE, generator_of
+from ..small_models import MIXTURE, generator_of
 
 COMBINATIONS = [
     ("point", "point", None),

@@ -3,12 +3,12 @@ import pytest
 
 from shapegen.data.rectangles import width_prefixes
 from shapegen.errors import InputError
+from shapegen.files.keras_archive import save_model
 from shapegen.model import build_model
 from shapegen.sampling.loading import load_generator, model_path
-from shapegen.sampling.model_file import save_model
 from shapegen.training.chapter import generate_rectangle
 
-from ..models import generator_of, small_mixture_model
+from ..small_models import generator_of, small_mixture_model
 
 
 @pytest.fixture

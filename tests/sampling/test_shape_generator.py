@@ -9,7 +9,7 @@ from shapegen.heads import categorical
 from shapegen.sampling import shape_generator
 from shapegen.sampling.network import categorical_forward
 
-from ..models import generator_of, small_categorical_model
+from ..small_models import generator_of, small_categorical_model
 
 SHAPES = draw_shapes(np.random.default_rng(3), 300, np.ones(3))
 

@@ -78,7 +78,7 @@ def test_an_import_against_the_rules_is_named(architecture, project_copy, module
 
 
 def test_tensorflow_loaded_through_another_module_is_named(architecture, project_copy):
-    # figures/drawing.py imports nothing heavy itself; a module it loads does.
+    # figures/panels.py imports nothing heavy itself; a module it loads does.
     _add_line(project_copy, "heads/normal.py", "import tensorflow")
     problems = architecture.violations(project_copy)
     assert any(p.startswith("src/shapegen/figures/") and "tensorflow" in p for p in problems)

@@ -15,12 +15,13 @@ from shapegen.training.loop import (
     Batches,
     chunk_bounds,
     length_buckets,
+    moving_average,
     progress_bar,
     restore_snapshot,
     train,
 )
 
-from ..models import small_categorical_model
+from ..small_models import small_categorical_model
 
 N_RECTANGLES = 50
 SEED = 3
@@ -229,3 +230,9 @@ def test_framing_fewer_steps_is_the_full_framing_cut(tmp_path):
         assert not whole[:, 5:].any()
     with pytest.raises(ValueError, match="n_steps 4: a shape of 4 points needs more"):
         categorical.frame_shapes(shapes.points[short], shapes.lengths[short], None, 11, n_steps=4)
+
+
+def test_moving_average_is_trailing():
+    values = np.array([1.0, 3.0, 5.0, 7.0])
+    np.testing.assert_allclose(moving_average(values, 2), [1, 2, 4, 6])
+    np.testing.assert_allclose(moving_average(values, 10), [1, 2, 3, 4])

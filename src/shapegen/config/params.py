@@ -302,7 +302,7 @@ class GalleryParams:
         metadata=_doc("Columns of data/gallery/training_rectangles.png.", _at_least(1))
     )
     sample_seed: int = dataclasses.field(
-        metadata=_doc("Seed of every sampled figure (each figure its own generator).", _at_least(0))
+        metadata=_doc("Seed of every sampled figure (each its own random generator).", _at_least(0))
     )
     sample_temperature: float = dataclasses.field(
         metadata=_doc(
@@ -380,7 +380,7 @@ class EvaluateParams:
         metadata=_doc("Bins of the width and height ratios against U(0, 1).", _at_least(1))
     )
     # Shapes: a shape is a member of a family if its nearest member lies within this RMS
-    # distance (shapegen.data.families.recognise); one no family fits is invalid.
+    # distance (shapegen.evaluation.recognition.recognise); one no family fits is invalid.
     fit_tolerance: float = dataclasses.field(
         metadata=_doc(
             "RMS distance within which a shape is a member of a family's nearest member; a shape "

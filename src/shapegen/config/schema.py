@@ -21,7 +21,8 @@ def params_json_schema() -> dict:
     """A JSON Schema of params.yaml, derived from the same definitions that validate it.
 
     Editors (the YAML language server) use it to flag typos and wrong types while the
-    user types. Checks across keys (checkpoints in order, memory) stay in this module.
+    user types. Checks across keys (checkpoints in order, memory) are
+    shapegen.config.validation's alone.
     """
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",

@@ -1,7 +1,7 @@
 """Rectangles as point sequences, their framing into training samples, and fitting.
 
-A rectangle is an array of shape (4, 2): the corners BL, BR, TR, TL, clockwise
-from the origin, exactly as in the chapter. Batches have shape (n, 4, 2).
+A rectangle is an array of shape (4, 2): the corners BL, BR, TR, TL from the origin, in
+the chapter's order (counter-clockwise). Batches have shape (n, 4, 2).
 """
 
 import numpy as np

@@ -51,7 +51,7 @@ SHAPES = {
     "heldout_nll": "Teacher-forced negative log-likelihood of the test split, nats per shape "
     "(for every shapes model; families_point's training loss is per move).",
     "invalid_fraction": "Share of drawn shapes no family fits within evaluate.fit_tolerance "
-    "(shapegen.data.families.recognise).",
+    "(shapegen.evaluation.recognition.recognise).",
     "family_share.<family>": "Share of drawn shapes recognised as the family.",
     "family_tv": "Total variation distance between the drawn shapes' family shares (invalid "
     "shapes a class of their own) and the test split's.",

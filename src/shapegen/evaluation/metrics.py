@@ -101,14 +101,6 @@ def shape_metrics(generated: np.ndarray, reference: np.ndarray, n_bins: int) -> 
     }
 
 
-def moving_average(values: np.ndarray, window: int) -> np.ndarray:
-    """Trailing mean over the last `window` values (fewer at the start)."""
-    sums = np.cumsum(np.asarray(values, dtype=np.float64))
-    counts = np.minimum(np.arange(1, sums.size + 1), window)
-    lagged = np.concatenate([np.zeros(window), sums])[: sums.size]
-    return (sums - lagged) / counts
-
-
 # --- shapes of several families (shapegen.data.families) ------------------------------------
 
 

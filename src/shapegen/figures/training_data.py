@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from shapegen.config.params import GalleryParams
 from shapegen.data.families import FAMILIES, ShapeBatch, parameter_label
-from shapegen.figures.drawing import rectangle_grid_figure, shape_grid_figure
+from shapegen.figures.panels import rectangle_grid_figure, shape_grid_figure
 
 
 def training_rectangles_figure(rectangles: np.ndarray, params: GalleryParams) -> Figure:

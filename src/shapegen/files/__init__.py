@@ -1,2 +1,3 @@
 """Files in and out: reading the files shapegen is given as untrusted (sizes, zip archives,
-JSON, HDF5), and writing the pipeline's outputs atomically."""
+JSON, HDF5), writing the pipeline's outputs atomically, and saving the .keras archive
+byte-stable."""

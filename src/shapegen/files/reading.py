@@ -242,6 +242,16 @@ def parse_json(data: bytes, source: str, max_depth: int) -> Any:
         raise InputError(f"{source}: not valid JSON at line {error.lineno} ({error.msg})") from None
 
 
+def read_json_object(path: str | Path, what: str, max_bytes: int, max_depth: int) -> dict:
+    """A file that holds one JSON object (read_input's and parse_json's checks); any
+    other failure to read it is one line too (reading)."""
+    with reading(path, what):
+        value = parse_json(read_input(path, what, max_bytes), str(path), max_depth)
+        if not isinstance(value, dict):
+            raise InputError(f"{path}: holds {shown(value)}; expected a JSON object")
+        return value
+
+
 def json_depth(data: bytes) -> int:
     """How deeply arrays and objects nest in a JSON text (0 for a bare value), counted
     without parsing it (Python's parser would run out of stack first), in one pass."""

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from shapegen.errors import InputError
+from shapegen.files.writing import write_bytes
 
 BEGIN, END = "<!-- generated: {} -->", "<!-- /generated: {} -->"
 _REGION = re.compile(r"<!-- generated: ([a-z0-9-]+) -->\n(.*?)<!-- /generated: \1 -->", re.DOTALL)
@@ -51,7 +52,7 @@ def rewrite_regions(path: Path, contents: Mapping[str, str]) -> bool:
             "<!-- /generated: NAME --> lines (git checkout) and run again"
         ) from None
     if new != text:
-        path.write_text(new, encoding="utf-8")
+        write_bytes(path, new.encode("utf-8"))
     return new != text
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from shapegen.data.families import FAMILIES
 from shapegen.evaluation import targets
+from shapegen.files.writing import write_bytes
 from shapegen.reporting.regions import markdown_table
 
 
@@ -19,7 +20,7 @@ def write_seed_results(path: Path, runs: Mapping[str, Sequence[Mapping]]) -> Non
     for variant, metrics in runs.items():
         names = [name for name, value in metrics[0].items() if isinstance(value, int | float)]
         results[variant] = {name: [float(run[name]) for run in metrics] for name in names}
-    path.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    write_bytes(path, (json.dumps(results, indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
 
 def machine_description() -> str:
@@ -157,20 +158,20 @@ def shapes_table(columns: Sequence[tuple[str, Mapping, bool]]) -> str:
     rows = [
         ("`invalid_fraction`", lambda m: number(m["invalid_fraction"]), "0"),
         (
-            "`family_share` (rectangle / rotated / polygon)",
+            "`family_share` (rectangle / rotated_rectangle / regular_polygon)",
             lambda m: _by_family(m["family_share"], 3),
             "",
         ),
         ("`family_tv`", lambda m: number(m["family_tv"]), number(floor["family_tv_floor"])),
         (
-            "`fit_error_p95` (rectangle / rotated / polygon)",
+            "`fit_error_p95` (rectangle / rotated_rectangle / regular_polygon)",
             lambda m: _by_family(m["fit_error_p95"]),
             "0",
         ),
         ("largest `w1`", lambda m: _largest_w1(m["w1"]), _largest_w1(floor["w1_floor"])),
         ("`sides_tv`", lambda m: number(m["sides_tv"]), number(floor["sides_tv_floor"])),
         (
-            "`conditional_accuracy_by_family` (rectangle / rotated / polygon)",
+            "`conditional_accuracy_by_family` (rectangle / rotated_rectangle / regular_polygon)",
             lambda m: _by_family(m.get("conditional_accuracy_by_family"), 3),
             "1",
         ),

@@ -1,12 +1,12 @@
-"""`.keras` model files: saved atomically and byte-stable, read back without TensorFlow.
+"""`.keras` model files read back without TensorFlow (shapegen.files.keras_archive saves
+them byte-stable).
 
-Saving goes through Keras (the training side). Reading takes the archive apart itself
-(config.json, model.weights.h5) into a shapegen.sampling.network.Network: the stages and the
-`shapegen` command that only run a trained model never start TensorFlow.
+Reading takes the archive apart itself (config.json, model.weights.h5) into a
+shapegen.sampling.network.Network: the stages and the `shapegen` command that only run a
+trained model never start TensorFlow.
 """
 
 import io
-import json
 import math
 import typing
 import zipfile
@@ -27,6 +27,7 @@ from shapegen.config.params import (
 from shapegen.data.rectangles import N_STEPS as N_CORNER_STEPS
 from shapegen.errors import InputError, shown
 from shapegen.files.hdf5 import check_storage, dataset, open_hdf5, read_array
+from shapegen.files.keras_archive import CONFIG_MEMBER, METADATA_MEMBER, WEIGHTS_MEMBER
 from shapegen.files.reading import (
     check_member,
     open_input,
@@ -35,22 +36,10 @@ from shapegen.files.reading import (
     read_member,
     reading,
 )
-from shapegen.files.writing import atomic_path
 from shapegen.heads import categorical
 from shapegen.heads.mixture import N_PARAMS_PER_COMPONENT, MixtureSpec
 from shapegen.sampling.network import Network
 
-# A .keras file is a zip archive. Keras stamps it with the save time (metadata.json's
-# date_saved, the weights member's zip date) and marks objects shared between layers with
-# their memory address (config.json's shared_object_id), so equal models would differ in
-# bytes and in their DVC hashes. The dates become the earliest a zip archive can hold; the
-# ids are numbered in order of appearance (equal ids stay equal: sharing is kept).
-ARCHIVE_DATE = (1980, 1, 1, 0, 0, 0)
-SAVE_DATE = "1980-01-01@00:00:00"
-METADATA_MEMBER = "metadata.json"
-CONFIG_MEMBER = "config.json"
-WEIGHTS_MEMBER = "model.weights.h5"
-SHARED_ID_KEY = "shared_object_id"
 # What a file must say of its layers to be one of shapegen.model's networks.
 MIXTURE_LOSS = "shapegen>MixtureNLL"
 CATEGORICAL_LOSS = "shapegen>CategoricalNLL"
@@ -77,52 +66,6 @@ LSTM_SETTINGS = {
     "return_state": False,
     "stateful": False,
 }
-
-
-def save_model(model: Any, path: str | Path) -> None:
-    """Save a model with its optimizer state; loadable with no custom objects.
-
-    The same model gives the same bytes, whenever it is saved.
-    """
-    with atomic_path(path) as temporary:
-        model.save(temporary)
-        temporary.write_bytes(stable_archive(temporary.read_bytes()))
-
-
-def stable_archive(archive: bytes) -> bytes:
-    """A .keras archive rewritten without its save time: same members, order and content."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(archive)) as source, zipfile.ZipFile(out, "w") as target:
-        for member in source.infolist():
-            data = source.read(member)
-            if member.filename == METADATA_MEMBER:
-                metadata = json.loads(data)
-                # Kept, not dropped: Keras' file editor reads the key.
-                metadata["date_saved"] = SAVE_DATE
-                data = json.dumps(metadata).encode()
-            elif member.filename == CONFIG_MEMBER:
-                data = json.dumps(_renumber_shared_ids(json.loads(data), {})).encode()
-            fixed = zipfile.ZipInfo(member.filename, date_time=ARCHIVE_DATE)
-            fixed.compress_type = member.compress_type
-            fixed.create_system = 3  # Unix, whatever platform wrote it
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, data)
-    return out.getvalue()
-
-
-def _renumber_shared_ids(config: Any, numbers: dict[int, int]) -> Any:
-    """The config with each distinct shared_object_id replaced by its order of appearance."""
-    if isinstance(config, dict):
-        renumbered = {}
-        for key, value in config.items():
-            if key == SHARED_ID_KEY and isinstance(value, int):
-                renumbered[key] = numbers.setdefault(value, len(numbers))
-            else:
-                renumbered[key] = _renumber_shared_ids(value, numbers)
-        return renumbered
-    if isinstance(config, list):
-        return [_renumber_shared_ids(item, numbers) for item in config]
-    return config
 
 
 # What a model file may declare (shapegen.files.reading checks it before reading): the

@@ -1,5 +1,5 @@
 """Every figure the gallery and compare_framings stages write, rendered by the functions
-the stages call (shapegen.figures.samples) at the committed gallery params, from small
+the stages call (shapegen.figures.generated_shapes) at the committed gallery params, from small
 untrained models with fixed seeds (their shapes stray further than a trained model's: the
 hard case for clipping), and checked as a reader sees it: no text cut off or overlapping
 another, no shape outside its panel, no text or legend over a shape
@@ -12,14 +12,14 @@ from matplotlib.figure import Figure
 from shapegen.config.validation import load_params
 from shapegen.data.families import FAMILIES, draw_shapes
 from shapegen.data.rectangles import random_rectangles
-from shapegen.figures.drawing import CELL_GID, overlay_figure, shape_grid_figure
-from shapegen.figures.samples import framings_figure, rectangles_gallery, shapes_gallery
+from shapegen.figures.generated_shapes import framings_figure, rectangles_gallery, shapes_gallery
+from shapegen.figures.panels import CELL_GID, overlay_figure, shape_grid_figure
 from shapegen.figures.training_data import training_shapes_figure
 from shapegen.model import build_model
 
 from ..conftest import ROOT
 from ..figure_checks import figure_problems
-from ..models import generator_of, small_categorical_model, small_mixture_model
+from ..small_models import generator_of, small_categorical_model, small_mixture_model
 
 PARAMS = load_params(ROOT / "params.yaml")
 GALLERY = PARAMS.gallery

@@ -3,7 +3,7 @@ text fitted to its room, as matplotlib Figure objects (no pyplot, no global stat
 
 Drawing never mutates its inputs (the chapter's plot_rectangle appended to its
 argument, so drawing one list twice broke it). Every text fits its figure and overlaps
-no other, and every shape stays in its panel (tests/figures/test_stage_figures.py checks
+no other, and every shape stays in its panel (tests/figures/test_generated_shapes.py checks
 each figure the stages write): long titles are wrapped to their room, legends sit outside
 the panels, and a contact sheet clips each shape to its cell.
 """

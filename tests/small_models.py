@@ -4,10 +4,10 @@ from pathlib import Path
 
 import keras
 
+from shapegen.files.keras_archive import save_model
 from shapegen.model import build_model
 from shapegen.sampling.generator import Generator
 from shapegen.sampling.loading import load_generator
-from shapegen.sampling.model_file import save_model
 
 MIXTURE = {
     "n_components": 2,

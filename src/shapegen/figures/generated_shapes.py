@@ -2,7 +2,7 @@
 
 The stages (pipeline/gallery.py, pipeline/compare_framings.py) read the models and data,
 call these and write each figure; tests render the same figures from small models. Every
-sampled figure draws from its own generator seeded by gallery.sample_seed, so each is
+sampled figure draws from its own random generator seeded by gallery.sample_seed, so each is
 reproducible on its own. Nothing here reads a file or imports TensorFlow.
 """
 
@@ -15,7 +15,7 @@ from shapegen.config.params import GalleryParams
 from shapegen.data.families import FAMILIES, ShapeBatch, parameter_label, unpadded
 from shapegen.data.rectangles import rectangle_errors, width_prefixes
 from shapegen.evaluation.recognition import recognise, recognition_labels
-from shapegen.figures.drawing import (
+from shapegen.figures.panels import (
     checkpoint_figure,
     nearest_rectangle_figure,
     overlay_figure,

@@ -1,7 +1,7 @@
 import numpy as np
 
 from shapegen.data.rectangles import random_rectangles
-from shapegen.figures.drawing import (
+from shapegen.figures.panels import (
     checkpoint_figure,
     counted_title,
     nearest_rectangle_figure,
