@@ -7,7 +7,6 @@ from shapegen.data.rectangles_h5 import read_dataset
 from shapegen.data.shapes_h5 import read_shapes
 from shapegen.files.writing import write_tsv
 from shapegen.stage import parse_variant, run_stage
-from shapegen.training.loop import moving_average
 
 
 def main() -> None:
@@ -23,6 +22,7 @@ def main() -> None:
     # start-up, and its one-line error is not buried under TensorFlow's start-up log.
     from shapegen.files.keras_archive import save_model
     from shapegen.training.loop import (
+        moving_average,
         progress_bar,
         restore_snapshot,
         train_variant,
