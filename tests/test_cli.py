@@ -12,7 +12,7 @@ import pytest
 from shapegen.files.keras_archive import save_model
 from shapegen.model import build_model
 
-from .small_models import small_mixture_model
+from .small_models import small_categorical_model, small_mixture_model
 
 SHAPEGEN = Path(sys.executable).parent / "shapegen"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -65,6 +65,21 @@ def test_given_points_are_kept_exactly_in_json_and_csv(project):
     assert rows[1:3] == ["0,0,0.0,0.0", "0,1,0.3,0.0"]
     points = [[float(row.split(",")[2]), float(row.split(",")[3])] for row in rows[1:5]]
     assert points == document["shapes"][0]["points"]
+
+
+def test_csv_names_each_shapes_family_as_json_does(tmp_path):
+    save_model(small_categorical_model(conditional=True, seed=2), tmp_path / "shapes.keras")
+    args = ("sample", "shapes.keras", "-n", "5", "--family", "regular_polygon", "--seed", "1")
+    document = json.loads(shapegen(tmp_path, *args).stdout)
+    rows = shapegen(tmp_path, *args, "--format", "csv").stdout.splitlines()
+    assert rows[0] == "shape,index,x,y,family"
+    families = {int(row.split(",")[0]): row.split(",")[4] for row in rows[1:]}
+    shapes = document["shapes"]
+    # An untrained model may end a shape before its first point: no row to carry it.
+    assert families == {i: shape["family"] for i, shape in enumerate(shapes) if shape["points"]}
+    assert families
+    counts = [sum(row.startswith(f"{i},") for row in rows[1:]) for i in range(5)]
+    assert counts == [len(shape["points"]) for shape in document["shapes"]]
 
 
 def test_a_path_to_a_model_file_works_from_anywhere(project, tmp_path):

@@ -1,8 +1,7 @@
 """What the README and docs/ must be: short, current, linked, quoting the real messages."""
 
 import re
-
-import pytest
+from pathlib import Path
 
 from shapegen.reporting.regions import region_names
 
@@ -50,42 +49,65 @@ def readme_messages(repo_root) -> list[str]:
     ]
 
 
-def test_the_readme_quotes_the_messages_the_code_gives(repo_root, default_params_raw, tmp_path):
+def test_the_readme_quotes_the_messages_the_code_prints(repo_root, default_params_raw, tmp_path):
+    """Each message in the README's table is the line the stage or the command prints on
+    stderr, its `error: ` prefix included, run as a user runs them."""
     import copy
     import os
+    import subprocess
+    import sys
 
-    from shapegen.config.validation import parse_params
-    from shapegen.errors import InputError
-    from shapegen.sampling.loading import load_generator
+    import yaml
 
-    from .small_models import generator_of, small_categorical_model
+    from shapegen.files.keras_archive import save_model
 
-    def message(call) -> str:
-        with pytest.raises((InputError, ValueError)) as raised:
-            call()
-        return str(raised.value)
+    from .small_models import small_categorical_model
+
+    def stderr_of(folder, *command) -> str:
+        environment = {**os.environ, "PYTHONPATH": str(repo_root / "src")}
+        result = subprocess.run(
+            command, cwd=folder, env=environment, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 2, result.stderr
+        return result.stderr.strip()
+
+    def check_params_with(name, params) -> str:
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "params.yaml").write_text(yaml.safe_dump(params))
+        script = repo_root / "pipeline" / "check_params.py"
+        return stderr_of(folder, sys.executable, str(script))
 
     typo = copy.deepcopy(default_params_raw)
     typo["dataset"]["n_trian"] = typo["dataset"].pop("n_train")
     many = copy.deepcopy(default_params_raw)
     many["dataset"]["n_train"] = "many"
+    untrained = tmp_path / "untrained"
+    (untrained / "data" / "models" / "mixture").mkdir(parents=True)
     project = tmp_path / "project"
-    (project / "data" / "models" / "mixture").mkdir(parents=True)
-    conditional = generator_of(small_categorical_model(conditional=True), tmp_path)
-    conditional = type(conditional)(conditional.network, name="families_conditional")
-    here = os.getcwd()
-    os.chdir(project)
-    try:
-        missing = message(lambda: load_generator("mixture"))
-    finally:
-        os.chdir(here)
-    actual = [
-        message(lambda: parse_params(typo)),
-        message(lambda: parse_params(many)),
-        missing,
-        message(lambda: conditional.check_family(None, 1, "--family")),
+    model = project / "data" / "models" / "families_conditional" / "model.keras"
+    save_model(small_categorical_model(conditional=True), model)
+    command = Path(sys.executable).parent / "shapegen"
+    printed = [
+        check_params_with("typo", typo),
+        check_params_with("many", many),
+        stderr_of(untrained, str(command), "sample", "mixture"),
+        stderr_of(project, str(command), "sample", "families_conditional"),
     ]
     quoted = readme_messages(repo_root)
-    for text in actual:
-        assert any(text.endswith(line) for line in quoted), f"README does not quote: {text}"
-    assert re.search(r"training diverged: the loss is not finite at update N of M", quoted[-1])
+    for line in printed:
+        assert line in quoted, f"README does not quote, as printed: {line}"
+    assert re.fullmatch(
+        r"error: training diverged: the loss is not finite at update N of M .*", quoted[-1]
+    )
+
+
+def test_every_source_path_a_doc_names_is_there(repo_root):
+    # Module paths are written from the project folder (src/shapegen/...), as a user types
+    # them; a module named within its folder's own context (`config/params.py`) is not a path.
+    roots = ("src/", "tests/", "pipeline/", "tools/", "benchmarks/")
+    for path in docs(repo_root):
+        for name in re.findall(r"`([\w./-]+\.py)`", path.read_text()):
+            assert not name.startswith("shapegen/"), f"{path.name}: write src/{name}"
+            if name.startswith(roots):
+                assert (repo_root / name).is_file(), f"{path.name}: {name} is not there"

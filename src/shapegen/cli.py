@@ -208,7 +208,7 @@ def run_sample(args: argparse.Namespace) -> str:
     if png is not None:
         _write_png(png, shapes, args.model, temperature, families)
     if args.format == "csv":
-        return shapes_csv(shapes)
+        return shapes_csv(shapes, families)
     return shapes_json(args.model, seed, temperature, shapes, families)
 
 
@@ -242,12 +242,15 @@ def shapes_json(
     return header[:-1] + ', "shapes": [\n' + ",\n".join(lines) + "\n]}\n"
 
 
-def shapes_csv(shapes: list[np.ndarray]) -> str:
-    """One row per point: shape, index, x, y (floats in full)."""
-    rows = [["shape", "index", "x", "y"]]
+def shapes_csv(shapes: list[np.ndarray], families: list[str] | None = None) -> str:
+    """One row per point: shape, index, x, y (floats in full); with a shapes model, each
+    point's row also names its shape's recognised family, as the JSON does."""
+    rows = [["shape", "index", "x", "y"] + (["family"] if families is not None else [])]
     for number, shape in enumerate(shapes):
+        family = [] if families is None else [families[number]]
         rows.extend(
-            [number, index, repr(x), repr(y)] for index, (x, y) in enumerate(shape.tolist())
+            [number, index, repr(x), repr(y), *family]
+            for index, (x, y) in enumerate(shape.tolist())
         )
     return "".join(",".join(map(str, row)) + "\n" for row in rows)
 

@@ -47,3 +47,10 @@ def test_the_committed_params_reference_is_current(repo_root):
     assert (repo_root / "docs" / "params.md").read_text() == params_reference(), (
         "docs/params.md is stale: run `make docs`"
     )
+
+
+def test_the_params_reference_shows_paths_as_code_raw_and_rendered():
+    text = params_reference()
+    assert "&lt;" not in text  # the raw file reads as it renders
+    assert "`data/gallery/<variant>/samples.png`" in text
+    assert "`data/metrics/<name>.json`." in text  # the sentence's full stop outside the code

@@ -4,6 +4,7 @@
 
 import dataclasses
 import json
+import re
 import types
 import typing
 from typing import Any
@@ -100,7 +101,7 @@ def params_reference() -> str:
         "# Parameters",
         "",
         "Every key of `params.yaml`: what it takes and what it sets. Written from",
-        "`shapegen/config/params.py` by `make docs` (a test fails when it is stale); the same",
+        "`src/shapegen/config/params.py` by `make docs` (a test fails when it is stale); the same",
         "descriptions are in `params.schema.json`, which editors show on hover. A mistake is",
         "one line from the first stage of `dvc repro`, before any output is touched.",
         "",
@@ -108,10 +109,23 @@ def params_reference() -> str:
         "|---|---|---|",
     ]
     lines += [
-        f"| `{key}` | {takes} | {doc.replace('<', '&lt;')} |"
+        f"| `{key}` | {takes} | {_markdown(doc)} |"
         for key, takes, doc in _reference_rows(Params, "")
     ]
     return "\n".join(lines) + "\n"
+
+
+# A path in a key's description (data/gallery/<variant>/samples.png): shown as code, so
+# that its <placeholder> reads as written, raw and rendered.
+_PATH = re.compile(r"(?<![\w`])((?:data|docs)/[\w./<>-]*[\w>/])")
+
+
+def _markdown(doc: str) -> str:
+    """A description for a Markdown table: paths as code, any other `<` escaped."""
+    parts = _PATH.split(doc)
+    return "".join(
+        f"`{part}`" if index % 2 else part.replace("<", "&lt;") for index, part in enumerate(parts)
+    )
 
 
 def _reference_rows(kind: Any, prefix: str) -> list[tuple[str, str, str]]:

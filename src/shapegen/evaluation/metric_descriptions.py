@@ -112,8 +112,8 @@ def metrics_reference() -> str:
         "",
         "Every figure the evaluate stage writes to `data/metrics/details/<variant>.json`; the",
         "headline ones are also in `data/metrics/<variant>.json` (`dvc metrics show`). Written",
-        "from `shapegen/evaluation/metric_descriptions.py` by `make docs`; a test fails when it",
-        "is stale.",
+        "from `src/shapegen/evaluation/metric_descriptions.py` by `make docs`; a test fails when",
+        "it is stale.",
         "`<family>` stands for any of " + ", ".join(f"`{f}`" for f in FAMILIES) + "; "
         "`<parameter>` for a parameter of that family; `<step>` for "
         + ", ".join(f"`{s}`" for s in STEP_NAMES)
