@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from shapegen.files.keras_archive import save_model
@@ -229,3 +230,19 @@ def test_every_option_of_every_command_has_help():
     for name, command in commands.items():
         for action in command._actions:
             assert action.help, (name, action.option_strings or action.dest)
+
+
+def test_the_png_names_its_seed_and_each_shapes_family_and_parameters():
+    from shapegen.cli import png_figure, recognised
+    from shapegen.data.families import draw_shapes, unpadded
+    from shapegen.evaluation.recognition import recognition_labels
+
+    batch = draw_shapes(np.random.default_rng(4), 6, np.ones(3))
+    shapes = unpadded(batch.points, batch.lengths)
+    figure = png_figure(shapes, "families", 3, 0.5, recognition_labels(recognised(shapes)))
+    assert "seed 3, temperature 0.5" in figure.get_suptitle()
+    texts = [text.get_text() for text in figure.axes[0].texts]
+    assert len(texts) == 6 and all("\n" in text and "=" in text for text in texts), texts
+    rectangles = png_figure([shapes[0][:4]] * 2, "mixture", 0, 1.0, None)
+    assert "seed 0" in rectangles.get_suptitle()
+    assert all("w=" in text.get_text() for text in rectangles.axes[0].texts)

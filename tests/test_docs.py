@@ -111,3 +111,26 @@ def test_every_source_path_a_doc_names_is_there(repo_root):
             assert not name.startswith("shapegen/"), f"{path.name}: write src/{name}"
             if name.startswith(roots):
                 assert (repo_root / name).is_file(), f"{path.name}: {name} is not there"
+
+
+def test_the_readmes_commands_write_nothing_into_the_repository(repo_root):
+    import subprocess
+
+    outputs = re.findall(r"--png (\S+)", (repo_root / "README.md").read_text())
+    assert outputs
+    for output in outputs:
+        path = Path(output)
+        if path.is_absolute() and not path.is_relative_to(repo_root):
+            continue
+        ignored = subprocess.run(
+            ["git", "check-ignore", "-q", output], cwd=repo_root, check=False
+        ).returncode
+        assert ignored == 0, f"README: `--png {output}` writes into the repository"
+
+
+def test_every_picture_the_report_copies_is_shown_by_a_doc(repo_root):
+    from shapegen.reporting.contents import PICTURES
+
+    shown = " ".join(path.read_text() for path in docs(repo_root))
+    for name in PICTURES:
+        assert f"images/{name})" in shown, f"docs/images/{name} is shown by no document"

@@ -20,7 +20,13 @@ import numpy as np
 from shapegen import paths
 from shapegen.data.families import FAMILIES, MAX_POINTS
 from shapegen.errors import InputError, one_line, say_error, shown
-from shapegen.evaluation.recognition import FIT_TOLERANCE, INVALID, recognise
+from shapegen.evaluation.recognition import (
+    FIT_TOLERANCE,
+    INVALID,
+    Recognition,
+    recognise,
+    recognition_labels,
+)
 from shapegen.files.reading import (
     MAX_NUMBER_CHARS,
     decode_text,
@@ -204,22 +210,28 @@ def run_sample(args: argparse.Namespace) -> str:
     prefix = generator.check_prefix([_parse_point(text) for text in args.given], "--given")
     generator.check_family(args.family, n, "--family")
     shapes = generator.complete(prefix, n, seed=seed, temperature=temperature, family=args.family)
-    families = recognised_families(shapes) if generator.data == "shapes" else None
+    recognition = recognised(shapes) if generator.data == "shapes" else None
+    families = None if recognition is None else family_names(recognition)
     if png is not None:
-        _write_png(png, shapes, args.model, temperature, families)
+        labels = None if recognition is None else recognition_labels(recognition)
+        _write_png(png, png_figure(shapes, args.model, seed, temperature, labels))
     if args.format == "csv":
         return shapes_csv(shapes, families)
     return shapes_json(args.model, seed, temperature, shapes, families)
 
 
-def recognised_families(shapes: list[np.ndarray]) -> list[str]:
-    """What the recogniser makes of each shape: a family's name, or `invalid`."""
+def recognised(shapes: list[np.ndarray]) -> Recognition:
+    """What the recogniser makes of each shape, at the command's tolerance."""
     points = np.zeros((len(shapes), MAX_POINTS, 2))
     lengths = np.array([len(shape) for shape in shapes], dtype=int)
     for row, shape in enumerate(shapes):
         points[row, : len(shape)] = shape
-    found = recognise(points, lengths, FIT_TOLERANCE).families
-    return ["invalid" if family == INVALID else FAMILIES[family] for family in found]
+    return recognise(points, lengths, FIT_TOLERANCE)
+
+
+def family_names(recognition: Recognition) -> list[str]:
+    """Each shape's family's name, or `invalid`."""
+    return ["invalid" if f == INVALID else FAMILIES[f] for f in recognition.families]
 
 
 def shapes_json(
@@ -316,16 +328,18 @@ def _writable_path(text: str) -> Path:
     return path
 
 
-def _write_png(
-    path: Path,
+def png_figure(
     shapes: list[np.ndarray],
     model: str,
+    seed: int,
     temperature: float,
-    families: list[str] | None,
-) -> None:
+    labels: list[str] | None,
+):
+    """The --png figure: the first PNG_MAX_SHAPES shapes, each under its label (a
+    rectangle's size; a shape's recognised family and parameters), titled with what
+    drew them: the model, the seed and the temperature."""
     # matplotlib only when a figure is asked for: it is most of the start-up otherwise.
     from shapegen.figures.panels import rectangle_grid_figure, shape_grid_figure
-    from shapegen.files.writing import write_figure
 
     drawn = shapes[:PNG_MAX_SHAPES]
     cols = int(np.ceil(np.sqrt(len(drawn))))
@@ -333,12 +347,15 @@ def _write_png(
     shown = (
         f"{len(drawn)}" if len(drawn) == len(shapes) else f"the first {len(drawn)} of {len(shapes)}"
     )
-    title = f"{_title_text(model)}: {shown} shapes at temperature {temperature}"
-    if families is None:
-        figure = rectangle_grid_figure(np.stack(drawn), rows, cols, PNG_PANEL_INCHES, title)
-    else:
-        labels = families[:PNG_MAX_SHAPES]
-        figure = shape_grid_figure(drawn, labels, rows, cols, PNG_PANEL_INCHES, title)
+    title = f"{_title_text(model)}: {shown} shapes, seed {seed}, temperature {temperature}"
+    if labels is None:
+        return rectangle_grid_figure(np.stack(drawn), rows, cols, PNG_PANEL_INCHES, title)
+    return shape_grid_figure(drawn, labels[:PNG_MAX_SHAPES], rows, cols, PNG_PANEL_INCHES, title)
+
+
+def _write_png(path: Path, figure) -> None:
+    from shapegen.files.writing import write_figure
+
     try:
         write_figure(path, figure, PNG_DPI, replace_link=False)
     except InputError as error:
