@@ -184,3 +184,22 @@ def test_a_hair_turned_rotated_rectangle_is_recognised_as_a_rectangle_yet_counts
         "rotated_rectangle": 1.0
     }
     assert conditional_accuracy(requested, recognition, 0.02) == 1.0
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_family_tv_is_at_least_the_invalid_share_and_equal_without_overdrawn_families(seed):
+    from shapegen.evaluation.metrics import total_variation
+    from shapegen.evaluation.recognition import INVALID
+
+    rng = np.random.default_rng(seed)
+    categories = np.array([INVALID, 0, 1, 2])
+    reference = rng.integers(0, 3, 3000)
+    drawn = rng.integers(0, 3, 3000)
+    drawn[rng.random(3000) < 0.1] = INVALID
+    invalid = np.mean(drawn == INVALID)
+    assert total_variation(drawn, reference, categories) >= invalid - 1e-12
+    # Invalid shapes taken from the reference's own draws only: no family over-drawn.
+    deficit = reference.copy()
+    deficit[rng.random(3000) < 0.1] = INVALID
+    tv = total_variation(deficit, reference, categories)
+    assert tv == pytest.approx(np.mean(deficit == INVALID))

@@ -54,7 +54,9 @@ SHAPES = {
     "(shapegen.evaluation.recognition.recognise).",
     "family_share.<family>": "Share of drawn shapes recognised as the family.",
     "family_tv": "Total variation distance between the drawn shapes' family shares (invalid "
-    "shapes a class of their own) and the test split's.",
+    "shapes a class of their own) and the test split's. At least invalid_fraction, and equal "
+    "to it when no family is drawn more often than in the test split: the invalid shapes' "
+    "share is then all the difference.",
     "fit_error_p95.<family>": "95th percentile of the RMS distance of the family's drawn "
     "members from their nearest member.",
     "w1.<family>.<parameter>": "Wasserstein-1 distance between the drawn members' parameter "
