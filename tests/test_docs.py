@@ -134,3 +134,17 @@ def test_every_picture_the_report_copies_is_shown_by_a_doc(repo_root):
     shown = " ".join(path.read_text() for path in docs(repo_root))
     for name in PICTURES:
         assert f"images/{name})" in shown, f"docs/images/{name} is shown by no document"
+
+
+GLOSSARY_TERMS = ("W1", "TV", "framing", "primed", "floor", "teacher-forced", "recognis")
+
+
+def test_the_readme_points_at_the_glossary_before_it_uses_a_term(repo_root):
+    readme = (repo_root / "README.md").read_text()
+    glossary = (repo_root / "docs" / "glossary.md").read_text()
+    pointer = readme.index("The field's words")
+    assert "(docs/glossary.md)" in readme[pointer : pointer + 200]
+    for term in GLOSSARY_TERMS:
+        first = re.search(rf"\b{re.escape(term)}", readme)
+        assert first is None or first.start() >= pointer, f"README uses {term} before the glossary"
+        assert re.search(rf"^\*\*{re.escape(term)}", glossary, flags=re.MULTILINE | re.IGNORECASE)
