@@ -29,6 +29,7 @@ PICTURES = {
     "mixture_temperature_strip.png": "mixture/temperature_strip.png",
     "training_rectangles.png": "training_rectangles.png",
     "training_shapes.png": "training_shapes.png",
+    "how_it_works.png": "how_it_works.png",
     "framings_rotated_rectangles.png": "framings_rotated_rectangles.png",
     "families_checkpoints.png": "families/checkpoints.png",
 }
