@@ -82,7 +82,7 @@ PARTS = {
     ),
     "figures": Part(
         "every PNG, as matplotlib Figure objects",
-        ("data", "config", "sampling", "evaluation"),
+        ("data", "config", "heads", "sampling", "evaluation"),
     ),
     "cli": Part(
         "the `shapegen` command",
