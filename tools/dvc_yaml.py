@@ -242,6 +242,7 @@ class Chart:
     x: str
     y: str
     data: str  # the variants whose `data:` is this
+    template: str = "learning_curve"  # in .dvc/plots/
 
 
 CHARTS = (
@@ -280,24 +281,34 @@ CHARTS = (
         "train_updates",
         "invalid_fraction",
         "shapes",
+        # Memoryless models draw most shapes invalid, the others under 1%: on a linear
+        # scale the small curves would lie flat on the axis.
+        "learning_curve_log_y",
     ),
 )
 
 # Templates in .dvc/plots/: a colour per variant (its file), a dash per revision; the
 # checkpoints, spaced geometrically (100, 500, 1000, ...), on a log scale.
-LEARNING_CURVE_TEMPLATE = "learning_curve"
 TRAINING_LOSS_TEMPLATE = "training_loss"
 
 # The training loss is a moving average of each variant's own loss: one chart per loss.
 TRAIN_LOSS_FILE = "train_loss.tsv"
 TRAIN_LOSSES = {
-    # (data, head): (id, what the loss is)
-    ("rectangles", "point"): ("train_loss_mae", "MAE per rectangle"),
-    ("rectangles", "mixture"): ("train_loss_rectangles_nll", "NLL per rectangle (nats)"),
-    ("shapes", "categorical"): (
-        "train_loss_shapes_nll",
-        "NLL (nats) per shape; per move in the point framing",
-    ),
+    # (data, head, framing): (id, what the loss is); one unit per chart: a shape's NLL
+    # sums its moves', so per-move losses on the same axis would look ten times better.
+    **{
+        ("rectangles", "point", framing): ("train_loss_mae", "MAE per rectangle")
+        for framing in ("point", "sequence")
+    },
+    **{
+        ("rectangles", "mixture", framing): (
+            "train_loss_rectangles_nll",
+            "NLL per rectangle (nats)",
+        )
+        for framing in ("point", "sequence")
+    },
+    ("shapes", "categorical", "sequence"): ("train_loss_shapes_nll", "NLL per shape (nats)"),
+    ("shapes", "categorical", "point"): ("train_loss_moves_nll", "NLL per move (nats)"),
 }
 
 
@@ -322,7 +333,7 @@ def plots(variants: dict) -> list[dict]:
 
     losses: dict[tuple[str, str], dict[str, str]] = {}  # (plot id, loss) -> files
     for name, variant in variants.items():
-        key = (variant["data"], variant["model"]["head"])
+        key = (variant["data"], variant["model"]["head"], variant["model"]["framing"])
         if key not in TRAIN_LOSSES:
             raise ValueError(f"variant {name}: no training-loss chart for {key}")
         files = losses.setdefault(TRAIN_LOSSES[key], {})
@@ -350,7 +361,7 @@ def plots(variants: dict) -> list[dict]:
             "optimizer updates (log scale)",
             spec.y_label,
             files,
-            LEARNING_CURVE_TEMPLATE,
+            spec.template,
         )
     return definitions
 

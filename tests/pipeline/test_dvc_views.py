@@ -2,6 +2,7 @@
 plots, the metrics, and results shared through a remote."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -114,6 +115,12 @@ def test_plots_show_each_variants_curves_on_named_columns_with_titles(
         }, plot_id
         files = {row["filename"] for row in content["data"]["values"]}
         assert len(files) == len(definition["y"]), plot_id
+        # The legend names each variant: the template's transform takes the folder of the
+        # file DVC names (shortened or whole), as this does.
+        (transform,) = content["transform"]
+        assert content["encoding"]["color"]["field"] == transform["as"] == "variant"
+        named = {re.sub(r"^(.*/)?([^/]+)/[^/]+$", r"\2", file) for file in files}
+        assert named == {path.split("/")[2] for path in definition["y"]}, plot_id
     for name, variant in small_params_raw["variants"].items():
         heldout = "heldout_mae" if variant["data"] == "rectangles" else "heldout_nll"
         rows = [

@@ -194,3 +194,15 @@ def test_a_stage_command_imports_the_shapegen_of_its_own_copy(dvc_yaml, repo_roo
         command, shell=True, cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == str(tmp_path / "src" / "shapegen" / "__init__.py")
+
+
+def test_one_unit_per_chart_and_a_log_scale_where_curves_span_decades(dvc_yaml, repo_root):
+    import yaml
+
+    variants = yaml.safe_load((repo_root / "params.yaml").read_text())["variants"]
+    charts = {key: value for entry in dvc_yaml.plots(variants) for key, value in entry.items()}
+    assert set(charts["train_loss_moves_nll"]["y"]) == {"data/plots/families_point/train_loss.tsv"}
+    assert "data/plots/families_point/train_loss.tsv" not in charts["train_loss_shapes_nll"]["y"]
+    assert charts["invalid_fraction"]["template"] == "learning_curve_log_y"
+    template = json.loads((repo_root / ".dvc/plots/learning_curve_log_y.json").read_text())
+    assert template["encoding"]["y"]["scale"] == {"type": "log"}
