@@ -9,7 +9,7 @@ export DVC_NO_ANALYTICS := 1
 # Why $(PYTHON) cannot run shapegen (empty if it can); read only when .venv is created.
 PYTHON_PROBLEM = $(shell $(PYTHON) tools/check_python.py 2>&1 || echo "$(PYTHON) did not run")
 
-.PHONY: venv repro test test-fast time-tests bench seeds lint format schema docs dvc-yaml lock check-pins
+.PHONY: venv repro exps test test-fast time-tests bench seeds lint format schema docs dvc-yaml lock check-pins
 
 venv: $(VENV)/.installed
 
@@ -32,6 +32,11 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 repro: venv
 	$(BIN)/dvc repro
 	$(BIN)/python tools/compare_outputs.py
+
+# The experiments beside their baseline, a column each: the params they changed and the
+# headline metrics, in 120 columns (`dvc exp show` gives ~200 columns of hashes and params).
+exps: venv
+	$(BIN)/python tools/exps.py
 
 test: venv
 	$(BIN)/pytest

@@ -4,9 +4,11 @@ plots, the metrics, and results shared through a remote."""
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ..conftest import load_tool
 from .project import commit_all, file_hashes, run
@@ -197,3 +199,18 @@ def test_results_travel_through_a_remote_and_an_experiment_through_git(repo, tmp
     diff = run(["dvc", "exp", "diff", "HEAD", "seed3"], clone)
     assert "evaluate.seed" in diff.stdout and "data/metrics/mixture.json" in diff.stdout
     assert widest_line(diff.stdout) <= WIDTH
+
+
+def test_make_exps_shows_an_experiment_beside_its_baseline_in_120_columns(repo, repo_root):
+    run(["dvc", "exp", "run", "-S", "evaluate.seed=3", "-n", "seed-three"], repo)
+    shown = run([sys.executable, str(repo_root / "tools" / "exps.py")], repo).stdout
+    lines = shown.splitlines()
+    assert max(len(line) for line in lines) <= 120, shown
+    header = lines[0].split()
+    assert header[-1] == "seed-three" and len(header) == 2, shown
+    seed = next(line for line in lines if line.strip().startswith("evaluate.seed"))
+    assert seed.split()[1:] == ["2", "3"], shown
+    assert not any(line.strip().startswith("dataset.") for line in lines)  # only what changed
+    variants = yaml.safe_load((repo / "params.yaml").read_text())["variants"]
+    for variant in variants:
+        assert any(line.strip().startswith(f"{variant} ") for line in lines), variant
