@@ -146,6 +146,21 @@ def test_a_deterministic_model_draws_one_shape_and_one_temperature_panel(galleri
     assert _shapes_per_panel(figures["primed.png"]) == [1] * len(GALLERY.primed_widths)
     sampler_strip = galleries("mixture")["temperature_strip.png"]
     assert len(sampler_strip.axes) == len(GALLERY.temperature_strip)
+    # One panel, not copies of it, and no temperature where there is none to set.
+    assert len(figures["samples.png"].axes[0].texts) == 1
+    for name in ("samples.png", "size_histograms.png", "primed.png"):
+        assert "temperature" not in figures[name].get_suptitle(), name
+        assert "deterministic" in figures[name].get_suptitle(), name
+    # Every figure names its variant (the galleries here are drawn as LONG_NAME's); the
+    # strip's temperatures read one way.
+    for gallery in ("book", "mixture"):
+        for name, figure in galleries(gallery).items():
+            shown = figure.get_suptitle() + " ".join(_titles(figure))
+            assert LONG_NAME in shown, (gallery, name)
+    labels = _titles(sampler_strip)
+    assert [label.split(" (")[0] for label in labels] == [
+        f"temperature {value:.0e}" for value in GALLERY.temperature_strip
+    ]
 
 
 def test_shapes_are_named_as_families_names_them(galleries, shapes):

@@ -55,7 +55,7 @@ def test_pngs_are_byte_stable(tmp_path):
     shape = random_rectangles(np.random.default_rng(2), 1)[0]
     paths = [tmp_path / "a.png", tmp_path / "b.png"]
     for path in paths:
-        write_figure(path, nearest_rectangle_figure(shape, 0.0, panel_inches=1.5), dpi=60)
+        write_figure(path, nearest_rectangle_figure(shape, 0.0, 1.5, "mixture"), dpi=60)
     assert paths[0].read_bytes() == paths[1].read_bytes()
     assert paths[0].read_bytes().startswith(b"\x89PNG")
 

@@ -72,19 +72,22 @@ def rectangles_gallery(
 
     first = drawn(model, 1, temperature)
     figures["generated_vs_nearest.png"] = nearest_rectangle_figure(
-        first[0], float(rectangle_errors(first)[0]), inches
+        first[0], float(rectangle_errors(first)[0]), inches, variant
     )
 
-    rows, cols = params.sample_grid_rows, params.sample_grid_cols
-    title = (
-        f"{variant}: {rows * cols} rectangles generated from [0, 0] at temperature {temperature}"
-    )
+    # A deterministic model has no temperature, and its samples would be copies of one.
+    at = "deterministic" if fixed else f"temperature {temperature}"
+    rows, cols = (1, 1) if fixed else (params.sample_grid_rows, params.sample_grid_cols)
+    if fixed:
+        title = f"{variant}: the one rectangle it generates from [0, 0] ({at})"
+    else:
+        title = f"{variant}: {rows * cols} rectangles generated from [0, 0] at {at}"
     figures["samples.png"] = rectangle_grid_figure(
         drawn(model, rows * cols, temperature), rows, cols, inches, title
     )
 
     many = drawn(model, params.histogram_samples, temperature)
-    title = f"{variant}: sizes of generated rectangles (temperature {temperature}) and of the data"
+    title = f"{variant}: sizes of generated rectangles ({at}) and of the data"
     figures["size_histograms.png"] = size_histogram_figure(
         many, train, params.histogram_bins, inches, title
     )
@@ -94,7 +97,7 @@ def rectangles_gallery(
         title = f"{variant}: the same rectangle at every temperature"
     else:
         strip = {
-            f"temperature {value}": drawn(model, per_panel, value)
+            f"temperature {value:.0e}": drawn(model, per_panel, value)
             for value in params.temperature_strip
         }
         title = f"{variant}: rectangles by temperature"
@@ -106,7 +109,7 @@ def rectangles_gallery(
         )[0]
         for width in params.primed_widths
     }
-    title = f"{variant}: completions of a given BL, BR (temperature {temperature})"
+    title = f"{variant}: completions of a given BL, BR ({at})"
     figures["primed.png"] = overlay_figure(primed, inches, title, prefix_corners=2)
     return figures
 

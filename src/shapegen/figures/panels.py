@@ -245,10 +245,12 @@ def checkpoint_figure(
     return figure
 
 
-def nearest_rectangle_figure(points: np.ndarray, error: float, panel_inches: float) -> Figure:
-    """One generated shape drawn over its nearest true rectangle, its corners marked and
-    named in a legend beside the panel: corners can lie as close as the shape is thin,
-    so no label sits at a corner."""
+def nearest_rectangle_figure(
+    points: np.ndarray, error: float, panel_inches: float, variant: str
+) -> Figure:
+    """One shape the variant generated drawn over its nearest true rectangle, its corners
+    marked and named in a legend beside the panel: corners can lie as close as the shape is
+    thin, so no label sits at a corner."""
     figure = fixed_figure(
         2 * panel_inches + 0.3 + SIDE_LEGEND_INCHES,
         2 * panel_inches + 0.6,
@@ -273,7 +275,11 @@ def nearest_rectangle_figure(points: np.ndarray, error: float, panel_inches: flo
             color="black",
             label=f"{name} ({x:.3f}, {y:.3f})",
         )
-    _frame(axes, f"Generated rectangle over its nearest true one\nRMS corner error {error:.4f}")
+    _frame(
+        axes,
+        f"{variant}: a generated rectangle over its nearest\n"
+        f"true one, RMS corner error {error:.4f}",
+    )
     axes.set_xlabel("x")
     axes.set_ylabel("y")
     axes.legend(loc="upper left", bbox_to_anchor=(1.04, 1.0), borderaxespad=0.0, fontsize=7)
