@@ -37,7 +37,8 @@ PICTURES = {
 DRAWS = {
     "book": "the chapter's model: one rectangle, the same every time",
     "mixture": "rectangles of every size, sampled; completes given corners",
-    "families": "rectangles, rotated rectangles and regular polygons; picks the family and the end",
+    "families": "rectangles, rotated rectangles and regular polygons; picks the family and "
+    "when to stop",
     "families_conditional": "the same, of the family asked for",
     "families_point": "`families` without memory (the chapter's framing): the lesson",
 }
