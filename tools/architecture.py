@@ -192,13 +192,15 @@ def violations(root: Path) -> list[str]:
     """Every way the code breaks PARTS' rules, one line each (none: it keeps them)."""
     problems = []
     modules = source_modules(root)
+    # Each file parsed once: the rules, the TensorFlow walk and the cycle search all read it.
+    imports = {path: imported_modules(root, path) for path in modules.values()}
     for module, path in modules.items():
         here = part_of(module)
         if here not in PARTS:
             problems.append(f"{path}: part {here!r} is not declared in tools/architecture.py")
             continue
         allowed = {here, *PARTS[here].may_import, *EVERYONE_MAY_IMPORT}
-        for imported in imported_modules(root, path) + lazy_modules(root, path):
+        for imported in imports[path] + lazy_modules(root, path):
             there = part_of(imported)
             if there is not None and there not in allowed:
                 problems.append(f"{path}: imports {imported} ({there} is not below {here})")
@@ -207,14 +209,12 @@ def violations(root: Path) -> list[str]:
                 problems.append(f"{path}: imports {top}, which only {ONLY_IN[top]} may")
         if not PARTS[here].tensorflow:
             for loaded in sorted(loaded_files(root, path) | {path}):
-                tensorflow = [
-                    m for m in imported_modules(root, loaded) if m.split(".")[0] in TENSORFLOW
-                ]
+                tensorflow = [m for m in imports[loaded] if m.split(".")[0] in TENSORFLOW]
                 if tensorflow:
                     problems.append(f"{path}: loads {tensorflow[0]} (through {loaded})")
                     break
     graph = {
-        module: {m for m in imported_modules(root, path) if m in modules and m != module}
+        module: {m for m in imports[path] if m in modules and m != module}
         for module, path in modules.items()
     }
     cycle = _cycle(graph)
