@@ -9,7 +9,7 @@ export DVC_NO_ANALYTICS := 1
 # Why $(PYTHON) cannot run shapegen (empty if it can); read only when .venv is created.
 PYTHON_PROBLEM = $(shell $(PYTHON) tools/check_python.py 2>&1 || echo "$(PYTHON) did not run")
 
-.PHONY: venv repro exps test test-fast time-tests bench seeds lint format schema docs dvc-yaml lock check-pins
+.PHONY: venv repro exps test test-fast time-tests bench seeds lint format schema docs dvc-yaml plots-page lock check-pins
 
 venv: $(VENV)/.installed
 
@@ -77,6 +77,11 @@ schema: venv
 # top-level plots of params.yaml's variants (a test fails when they are stale).
 dvc-yaml: venv
 	$(BIN)/python tools/dvc_yaml.py
+
+# .dvc/plots/page.html, the page `dvc plots show` fills, with Vega bundled from the pinned
+# vl-convert-python so that the charts draw offline (a test fails when it is stale).
+plots-page: venv
+	$(BIN)/python tools/plots_page.py
 
 # constraints.txt: every package pinned for every supported platform and Python (uv).
 lock: venv

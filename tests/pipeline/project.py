@@ -12,8 +12,10 @@ import pytest
 import yaml
 
 COPIED = ("src", "pipeline", "dvc.yaml", ".dvcignore", "README.md", "docs")
-# The plot templates dvc.yaml names; `dvc init` makes .dvc/, so they are copied after it.
+# The plot templates dvc.yaml names, the page `dvc plots show` fills, and the config that
+# names that page; `dvc init` makes .dvc/, so they are copied after it.
 TEMPLATES = Path(".dvc/plots")
+DVC_CONFIG = Path(".dvc/config")
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -72,6 +74,7 @@ def init_repository(repo: Path) -> None:
     run(["git", "init", "-q"], repo)
     run(["dvc", "init", "-q"], repo)
     shutil.copytree(ROOT / TEMPLATES, repo / TEMPLATES)
+    shutil.copy(ROOT / DVC_CONFIG, repo / DVC_CONFIG)
     run(["git", "add", "-A"], repo)
     run(["git", "commit", "-qm", "project"], repo)
 

@@ -143,6 +143,20 @@ def test_plots_show_each_variants_curves_on_named_columns_with_titles(
         assert set(entry["revisions"]) == {"HEAD", "workspace"}, plot_id
 
 
+@pytest.mark.parametrize("command", [["show"], ["diff", "HEAD"]])
+def test_plots_page_draws_every_chart_with_no_network(repo, command):
+    """`dvc plots show` and `diff` fill .dvc/plots/page.html, which carries Vega: the page
+    asks nothing of the network, and every chart DVC defines is embedded in it."""
+    out = repo.parent / "plots_page"
+    run(["dvc", "plots", *command, "--out", str(out)], repo)
+    html = (out / "index.html").read_text(encoding="utf-8")
+    network_fetch = load_tool("plots_page").NETWORK_FETCH
+    assert network_fetch.search(html) is None, network_fetch.search(html)
+    assert "window.vegaEmbed" in html and "<title>shapegen: DVC plots</title>" in html
+    charts = [p for p, entries in plot_definitions(repo).items() if entries[0]["type"] == "vega"]
+    assert len(re.findall(r"vegaEmbed\('#", html)) == len(charts)
+
+
 def widest_line(text: str) -> int:
     return max(len(line.rstrip()) for line in text.splitlines())
 
