@@ -1,10 +1,13 @@
-"""Layout checks of a rendered figure: what a reader sees as clipped or overlapping.
+"""Layout checks of a rendered figure: what a reader sees as cut off, overlapping, empty
+or repeated.
 
 A figure passes when every text it draws lies inside the figure and overlaps no other
-text, no text or legend covers a drawn shape, and every drawn shape (the patches and
-lines of its axes) stays inside its own panel: its axes, or in a contact sheet (one
-Axes of cells, shapegen.figures.panels.shape_grid_figure) its cell. Clipping a shape to its
-panel is a valid way to keep it there: what counts is what is drawn.
+text, no text or legend covers a drawn shape, every drawn shape (the patches and lines of
+its axes) lies whole inside its own panel (its axes' view, or in a contact sheet, one Axes
+of cells made by shapegen.figures.panels.shape_grid_figure, its cell): a shape clipped at
+the edge by any amount counts as leaving it, since a cut shape reads as another shape; no
+band across the figure, a row or a column of pixels, is left blank over more than
+EMPTY_BAND of its height or width; and no two panels side by side draw the same shapes.
 """
 
 import contextlib
@@ -21,10 +24,13 @@ from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from shapegen.figures.panels import AXIS_LIMITS, CELL_GID
+from shapegen.figures.panels import CELL_GID, FRAME_GID
 
 # Pixels two boxes may share (antialiasing, rounding) before they count as overlapping.
 TOLERANCE = 1.0
+EMPTY_BAND = 0.10  # of the figure's height (a band of rows) or width (of columns)
+# How far (a share of its view) a shape's vertex may lie beyond its panel: rounding only.
+EDGE_TOLERANCE = 1e-9
 
 
 @contextlib.contextmanager
@@ -78,13 +84,24 @@ def _describe(text: Text) -> str:
 
 
 def _shapes(axes: Axes) -> list[Artist]:
-    """What the axes draws as data: its patches and lines, visible ones."""
-    return [artist for artist in [*axes.patches, *axes.lines] if artist.get_visible()]
+    """What the axes draws as data: its patches and lines, visible ones, but a contact
+    sheet's cell frames."""
+    return [
+        artist
+        for artist in [*axes.patches, *axes.lines]
+        if artist.get_visible() and artist.get_gid() != FRAME_GID
+    ]
 
 
 def _display_path(artist: Artist) -> Path:
     """The artist's path (a patch's or a line's) in display coordinates."""
     return artist.get_transform().transform_path(artist.get_path())
+
+
+def _data_vertices(artist: Artist, axes: Axes) -> np.ndarray:
+    """The artist's vertices in its axes' data coordinates, whole (clipping ignored)."""
+    to_data = artist.get_transform() - axes.transData
+    return to_data.transform_path(artist.get_path()).vertices
 
 
 def _clip(artist: Artist) -> Bbox | None:
@@ -102,34 +119,36 @@ def _clip(artist: Artist) -> Bbox | None:
     return Bbox.intersection(*boxes) if len(boxes) == 2 else boxes[0]
 
 
-def _visible_extent(artist: Artist) -> Bbox | None:
-    """The display box of what is drawn of the artist (None: nothing is)."""
-    extent = _display_path(artist).get_extents()
-    clip = _clip(artist)
-    return extent if clip is None else Bbox.intersection(extent, clip)
-
-
 def _cells(axes: Axes) -> list[Bbox]:
-    """A contact sheet's cells in display coordinates: each cell frame (the unit square)
-    with the margin every panel has around it (AXIS_LIMITS)."""
-    cells = []
-    for frame in axes.patches:
-        if frame.get_gid() == CELL_GID:
-            corner = np.asarray(frame.get_xy(), dtype=np.float64).min(axis=0)
-            data = Bbox([corner + AXIS_LIMITS[0], corner + AXIS_LIMITS[1]])
-            cells.append(data.transformed(axes.transData))
-    return cells
+    """A contact sheet's cells in data coordinates: the bounds it records for each."""
+    return [patch.get_bbox() for patch in axes.patches if patch.get_gid() == CELL_GID]
 
 
-def _panel_of(artist: Artist, axes: Axes, cells: list[Bbox]) -> Bbox | None:
-    """The artist's own panel: its axes, or the cell holding its first point."""
+def _view(axes: Axes) -> Bbox:
+    (x0, x1), (y0, y1) = axes.get_xlim(), axes.get_ylim()
+    return Bbox.from_extents(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+
+def _panel_of(vertices: np.ndarray, axes: Axes, cells: list[Bbox]) -> Bbox | None:
+    """The shape's own panel in data coordinates: its axes' view, or the cell holding its
+    first vertex."""
     if not cells:
-        return axes.bbox
-    first = _display_path(artist).vertices[0]
+        return _view(axes)
+    first = vertices[0]
     for cell in cells:
         if cell.x0 <= first[0] <= cell.x1 and cell.y0 <= first[1] <= cell.y1:
             return cell
     return None
+
+
+def _whole_inside(vertices: np.ndarray, panel: Bbox) -> bool:
+    slack = EDGE_TOLERANCE * max(panel.width, panel.height)
+    return bool(
+        np.all(vertices[:, 0] >= panel.x0 - slack)
+        and np.all(vertices[:, 0] <= panel.x1 + slack)
+        and np.all(vertices[:, 1] >= panel.y0 - slack)
+        and np.all(vertices[:, 1] <= panel.y1 + slack)
+    )
 
 
 def _covers(box: Bbox, artist: Artist) -> bool:
@@ -157,7 +176,7 @@ def text_problems(figure: Figure, renderer, texts: list[Text]) -> list[str]:
 
 
 def shape_problems(figure: Figure, renderer, texts: list[Text]) -> list[str]:
-    """Shapes outside their own panel, and texts or legends drawn over shapes."""
+    """Shapes not whole inside their own panel, and texts or legends drawn over shapes."""
     problems = []
     covering = [(f"text {_describe(text)}", text.get_window_extent(renderer)) for text in texts]
     legends = [*figure.legends, *(axes.get_legend() for axes in figure.axes)]
@@ -166,11 +185,12 @@ def shape_problems(figure: Figure, renderer, texts: list[Text]) -> list[str]:
         cells = _cells(axes)
         for index, shape in enumerate(_shapes(axes)):
             name = f"shape {index} ({type(shape).__name__}) of axes {axes.get_title()!r}"
-            extent = _visible_extent(shape)
-            if extent is None or (extent.width <= 0 and extent.height <= 0):  # a point, or hidden
+            vertices = _data_vertices(shape, axes)
+            vertices = vertices[np.isfinite(vertices).all(axis=1)]
+            if len(vertices) == 0:
                 continue
-            panel = _panel_of(shape, axes, cells)
-            if panel is None or not _inside(extent, panel):
+            panel = _panel_of(vertices, axes, cells)
+            if panel is None or not _whole_inside(vertices, panel):
                 problems.append(f"{name} leaves its panel")
             for what, box in covering:
                 if _covers(box, shape):
@@ -178,7 +198,80 @@ def shape_problems(figure: Figure, renderer, texts: list[Text]) -> list[str]:
     return problems
 
 
+def _longest_run(blank: np.ndarray) -> tuple[int, int]:
+    """The start and length of the longest run of True."""
+    best, start = (0, 0), None
+    for index, value in enumerate([*blank, False]):
+        if value and start is None:
+            start = index
+        elif not value and start is not None:
+            best = max(best, (index - start, start))
+            start = None
+    return best[1], best[0]
+
+
+def band_problems(figure: Figure) -> list[str]:
+    """Blank bands across the rendered figure (rows of pixels all background, or columns)
+    longer than EMPTY_BAND of its height or width, margins included."""
+    pixels = np.asarray(figure.canvas.buffer_rgba())[..., :3]
+    background = np.asarray(figure.get_facecolor()[:3]) * 255
+    blank = np.all(np.abs(pixels.astype(np.int16) - background.round()) <= 1, axis=2)
+    problems = []
+    for what, along, size in (("rows", 1, pixels.shape[0]), ("columns", 0, pixels.shape[1])):
+        start, length = _longest_run(blank.all(axis=along))
+        if length > EMPTY_BAND * size:
+            problems.append(
+                f"{length} blank {what} from {start} ({length / size:.0%} of the figure)"
+            )
+    return problems
+
+
+def _panels(axes: Axes) -> list[tuple[float, np.ndarray]]:
+    """The axes' panels as (row, what they draw): each cell of a contact sheet (the shapes
+    whose first vertex it holds, relative to its corner), or the axes itself."""
+    # A shape of one point draws nothing: it repeats nothing either.
+    shapes = [
+        vertices
+        for vertices in (_data_vertices(shape, axes) for shape in _shapes(axes))
+        if np.ptp(vertices, axis=0).any()
+    ]
+    cells = _cells(axes)
+    if not cells:
+        return [(round(axes.get_position().y0, 6), shapes)]
+    panels = []
+    for cell in cells:
+        corner = np.array([cell.x0, cell.y0])
+        held = [
+            vertices - corner for vertices in shapes if _panel_of(vertices, axes, [cell]) is cell
+        ]
+        panels.append((round(cell.y0, 6), held))
+    return panels
+
+
+def _same(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
+    return len(a) == len(b) and all(
+        x.shape == y.shape and np.allclose(x, y, rtol=0, atol=1e-9)
+        for x, y in zip(a, b, strict=True)
+    )
+
+
+def duplicate_problems(figure: Figure) -> list[str]:
+    """Panels side by side (in one row) that draw the same shapes: a second copy says
+    nothing the first did not."""
+    panels = [panel for axes in figure.axes for panel in _panels(axes) if panel[1]]
+    problems = []
+    for (i, (row_a, a)), (j, (row_b, b)) in itertools.combinations(enumerate(panels), 2):
+        if row_a == row_b and _same(a, b):
+            problems.append(f"panels {i} and {j} draw the same shapes")
+    return problems
+
+
 def figure_problems(figure: Figure, dpi: float) -> list[str]:
     """Every layout problem of the figure rendered at `dpi`; empty when it is clean."""
     renderer, texts = render(figure, dpi)
-    return text_problems(figure, renderer, texts) + shape_problems(figure, renderer, texts)
+    return (
+        text_problems(figure, renderer, texts)
+        + shape_problems(figure, renderer, texts)
+        + band_problems(figure)
+        + duplicate_problems(figure)
+    )

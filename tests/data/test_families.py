@@ -55,7 +55,7 @@ def test_a_parameter_label_is_short():
     recognition = recognise(*padded(ROTATED, TRIANGLE), TOLERANCE)
     found = zip(recognition.families, recognition.parameters, strict=True)
     labels = [parameter_label(family, parameters) for family, parameters in found]
-    assert labels == ["w=0.40 h=0.20 t=0.70 rad", "n=3 r=0.30"]
+    assert labels == ["w=0.40 h=0.20, turned 40°", "3 sides, r=0.30"]
 
 
 def test_weights_follow_the_families_order_and_shapes_lose_their_padding():

@@ -1,13 +1,17 @@
 """Every figure the gallery and compare_framings stages write, rendered by the functions
 the stages call (shapegen.figures.generated_shapes) at the committed gallery params, from small
 untrained models with fixed seeds (their shapes stray further than a trained model's: the
-hard case for clipping), and checked as a reader sees it: no text cut off or overlapping
-another, no shape outside its panel, no text or legend over a shape
-(tests/figure_checks.py)."""
+hard case for a panel's view), and checked as a reader sees it: no text cut off or
+overlapping another, every shape whole inside its panel, no text or legend over a shape, no
+empty band, no two panels of a row alike (tests/figure_checks.py); and each names its
+variant."""
+
+import re
 
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.transforms import TransformedBbox
 
 from shapegen.config.validation import load_params
 from shapegen.data.families import FAMILIES, draw_shapes
@@ -157,10 +161,47 @@ def test_a_deterministic_model_draws_one_shape_and_one_temperature_panel(galleri
         for name, figure in galleries(gallery).items():
             shown = figure.get_suptitle() + " ".join(_titles(figure))
             assert LONG_NAME in shown, (gallery, name)
-    labels = _titles(sampler_strip)
-    assert [label.split(" (")[0] for label in labels] == [
+    labels = [title.replace("\n", " ") for title in _titles(sampler_strip)]
+    assert [label.split(":")[0] for label in labels] == [
         f"temperature {value:.0e}" for value in GALLERY.temperature_strip
     ]
+    # Each temperature's panel says what it changed: the spread of the drawn sizes.
+    assert all(re.search(r"sd of widths \d\.\d{3}, heights \d\.\d{3}", label) for label in labels)
+
+
+@pytest.mark.parametrize("gallery", BUILDERS)
+def test_every_figure_names_its_variant_in_its_title(galleries, gallery):
+    for name, figure in galleries(gallery).items():
+        assert LONG_NAME in figure.get_suptitle().replace("\n", " "), name
+
+
+def test_primed_shapes_show_the_shape_to_complete_and_what_was_asked(galleries):
+    for gallery in ("families", "families_conditional"):
+        figure = galleries(gallery)["primed.png"]
+        for axes in figure.axes:
+            dashed = [patch for patch in axes.patches if patch.get_linestyle() == "--"]
+            assert len(dashed) == 1  # the test shape, whole
+        (legend,) = figure.legends
+        assert [text.get_text() for text in legend.get_texts()] == [
+            "the test shape",
+            "given corners",
+        ]
+        asked = "asked for its test shape's family" in figure.get_suptitle().replace("\n", " ")
+        assert asked == (gallery == "families_conditional")
+
+
+def test_the_framings_figure_labels_rows_by_variant_and_columns_by_test_shape(generators, shapes):
+    _, sequence = generators("families")
+    _, point = generators("families_point")
+    models = [("sequence", "families", sequence), ("point", LONG_NAME, point)]
+    figure = framings_figure(models, shapes, GALLERY)
+    assert "Rotated rectangles" in figure.get_suptitle()
+    rows = [text.get_text() for text in figure.texts if text.get_rotation() == 90]
+    assert rows == ["families\n(sequence framing)", f"{LONG_NAME}\n(point framing)"]
+    titles = _titles(figure)
+    columns = len(titles) // 2
+    assert all(re.fullmatch(r"w=\d\.\d\d h=\d\.\d\d, turned \d+°", t) for t in titles[:columns])
+    assert titles[columns:] == [""] * columns  # a column's title is said once
 
 
 def test_shapes_are_named_as_families_names_them(galleries, shapes):
@@ -182,7 +223,7 @@ def test_shapes_are_named_as_families_names_them(galleries, shapes):
 
 
 def test_the_checks_catch_cut_off_and_overlapping_text():
-    figure = overlay_figure({"a": [np.zeros((4, 2))]}, 1.0, "a title")
+    figure = overlay_figure([("a", [np.zeros((4, 2))])], 1.0, "a title")
     figure.suptitle("a title much too long for a figure of one small panel, cut at both sides")
     figure.axes[0].set_title("over the title", y=1.4)
     figure.axes[0].text(0.5, 1.45, "over the panel's title", transform=figure.axes[0].transAxes)
@@ -191,13 +232,38 @@ def test_the_checks_catch_cut_off_and_overlapping_text():
     assert any("overlap" in problem for problem in problems)
 
 
-def test_the_checks_catch_a_shape_out_of_its_cell_and_a_legend_over_shapes():
-    wide = np.array([[0.0, 0.0], [2.5, 0.0], [2.5, 0.5], [0.0, 0.5]])
-    figure = shape_grid_figure([wide, wide], ["", ""], 1, 2, 1.5, "two cells")
+SQUARE = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+
+
+def test_the_checks_catch_a_shape_cut_at_its_panels_edge_by_any_amount():
+    # In a contact sheet: a shape moved past its cell's bounds, clipped there or not.
+    figure = shape_grid_figure([SQUARE, 0.5 * SQUARE], ["a", "b"], 1, 2, 1.5, "two cells")
+    assert figure_problems(figure, GALLERY.dpi) == []
     (axes,) = figure.axes
-    unclipped = next(patch for patch in axes.patches if patch.get_gid() != CELL_GID)
-    unclipped.set_clip_box(axes.bbox)  # clipped to the whole sheet, not its cell
-    assert figure_problems(figure, GALLERY.dpi) == ["shape 1 (Polygon) of axes '' leaves its panel"]
-    figure = overlay_figure({"a": [np.array([[0, 0], [1, 0], [1, 1], [0, 1]])]}, 2.0, "t")
+    cell = next(patch for patch in axes.patches if patch.get_gid() == CELL_GID)
+    shape = next(patch for patch in axes.patches if patch.get_gid() is None)
+    shape.set_xy(shape.get_xy() + np.array([cell.get_bbox().x1 - 1.0 + 0.001, 0.0]))  # past it
+    shape.set_clip_box(TransformedBbox(cell.get_bbox(), axes.transData))
+    assert figure_problems(figure, GALLERY.dpi) == ["shape 0 (Polygon) of axes '' leaves its panel"]
+    # In a panel of its own: matplotlib clips it at the view, which still cuts it.
+    figure = overlay_figure([("a", [SQUARE])], 2.0, "t")
+    figure.axes[0].set_xlim(-0.1, 0.999)
+    assert figure_problems(figure, GALLERY.dpi) == [
+        "shape 0 (Polygon) of axes 'a (1 shape)' leaves its panel"
+    ]
+
+
+def test_the_checks_catch_a_legend_over_shapes_empty_bands_and_panels_alike():
+    figure = overlay_figure([("a", [SQUARE])], 2.0, "t")
     figure.axes[0].legend(["inside"], loc="center")
     assert any("a legend covers" in problem for problem in figure_problems(figure, GALLERY.dpi))
+    figure = overlay_figure([("a", [SQUARE])], 2.0, "t")
+    figure.set_figheight(figure.get_figheight() * 1.3)  # the panel keeps its place: room above
+    (problem,) = figure_problems(figure, GALLERY.dpi)
+    assert re.fullmatch(r"\d+ blank rows from \d+ \(\d+% of the figure\)", problem)
+    figure = overlay_figure([("a", [SQUARE]), ("b", [SQUARE]), ("c", [0.5 * SQUARE])], 1.0, "t")
+    assert figure_problems(figure, GALLERY.dpi) == ["panels 0 and 1 draw the same shapes"]
+    # Alike in different rows is what a contact sheet of checkpoints may show.
+    shapes = [SQUARE, 0.5 * SQUARE, SQUARE, 0.25 * SQUARE]
+    figure = shape_grid_figure(shapes, ["1", "2", "3", "4"], 2, 2, 1.5, "checkpoints")
+    assert figure_problems(figure, GALLERY.dpi) == []

@@ -2,12 +2,17 @@ import numpy as np
 
 from shapegen.data.rectangles import random_rectangles
 from shapegen.figures.panels import (
+    AXIS_LIMITS,
+    CELL_GID,
+    FRAME_GID,
     checkpoint_figure,
     counted_title,
     nearest_rectangle_figure,
     rectangle_grid_figure,
     shape_grid_figure,
     text_width,
+    view_box,
+    view_limits,
     wrap_text,
 )
 from shapegen.files.writing import write_figure
@@ -20,12 +25,14 @@ def test_the_grid_has_one_labelled_cell_per_rectangle_and_does_not_mutate_them()
     (axes,) = figure.axes
     labels = [text.get_text() for text in axes.texts]
     assert len(labels) == 5 and labels[0].startswith("#0: w=")
-    assert len(axes.patches) == 2 * 5  # each cell's unit square and its shape
-    # The last shape sits in row 1, column 1: shifted right and down by one cell.
-    shape = axes.patches[-1].get_xy()[:4]
-    shift = shape[0] - rectangles[4, 0]
-    assert shift[0] > 1 and shift[1] == 0
-    np.testing.assert_allclose(shape - shift, rectangles[4], atol=1e-6)
+    # Each cell: its bounds (not drawn), its unit square and its shape.
+    assert [patch.get_gid() for patch in axes.patches] == [CELL_GID, FRAME_GID, None] * 5
+    assert [patch.get_visible() for patch in axes.patches[:3]] == [False, True, True]
+    # The last shape sits in row 1, column 1: one cell right of and under the first.
+    first, last = axes.patches[2].get_xy()[:4], axes.patches[-1].get_xy()[:4]
+    first_shift, shift = first[0] - rectangles[0, 0], last[0] - rectangles[4, 0]
+    assert shift[0] - first_shift[0] > 1 and first_shift[1] - shift[1] > 1
+    np.testing.assert_allclose(last - shift, rectangles[4], atol=1e-6)
     np.testing.assert_array_equal(rectangles, before)
 
 
@@ -48,7 +55,7 @@ def test_long_titles_are_wrapped_to_their_room_and_short_ones_kept():
     assert wrapped.replace("\n", " ") == long and wrapped.count("\n") >= 2
     assert all(text_width(line, 12) <= 2.0 for line in wrapped.split("\n"))
     assert counted_title("given width 0.2", "40 shapes", 3.0) == "given width 0.2 (40 shapes)"
-    assert counted_title("w=0.30 h=0.27 t=0.73 rad", "40 shapes", 2.0).endswith("\n(40 shapes)")
+    assert counted_title("w=0.30 h=0.27, turned 42°", "40 shapes", 2.0).endswith("\n(40 shapes)")
 
 
 def test_pngs_are_byte_stable(tmp_path):
@@ -65,9 +72,21 @@ def test_a_shape_grid_takes_shapes_of_any_length_and_leaves_empty_cells_empty():
     octagon = 0.5 + 0.3 * np.stack(
         [np.cos(np.arange(8) * np.pi / 4), np.sin(np.arange(8) * np.pi / 4)], axis=1
     )
-    shapes = [triangle, np.zeros((0, 2)), octagon]
-    figure = shape_grid_figure(shapes, ["three", "", "eight"], 1, 3, 1.0, "shapes")
+    shapes = [triangle, np.zeros((0, 2)), octagon, np.zeros((0, 2))]
+    figure = shape_grid_figure(shapes, ["three", "", "eight", "none"], 1, 4, 1.0, "shapes")
     (axes,) = figure.axes
-    assert [text.get_text() for text in axes.texts] == ["three", "eight"]
-    assert len(axes.patches) == 2 * 2  # two cells, each with its square and its shape
-    assert len(axes.patches[-1].get_xy()) in (8, 9)  # matplotlib may repeat the first vertex
+    assert [text.get_text() for text in axes.texts] == ["three", "eight", "none"]
+    # A labelled shape of no points (a model that drew nothing) keeps its cell and frame.
+    gids = [CELL_GID, FRAME_GID, None, CELL_GID, FRAME_GID, None, CELL_GID, FRAME_GID]
+    assert [patch.get_gid() for patch in axes.patches] == gids
+    assert len(axes.patches[-3].get_xy()) in (8, 9)  # matplotlib may repeat the first vertex
+
+
+def test_a_view_widens_to_show_every_point_whole_and_no_further():
+    assert view_limits([np.array([[0.0, 0.0], [1.0, 1.0]])]) == AXIS_LIMITS
+    assert view_limits([]) == AXIS_LIMITS
+    stray = np.array([[-0.43, 0.2], [0.5, 1.31], [np.nan, 5.0]])
+    assert view_box([stray]) == ((-0.5, 1.1), (-0.1, 1.4))
+    assert view_limits([stray]) == (-0.5, 1.4)
+    # A point exactly on the margin's edge gets VIEW_MARGIN beyond it.
+    assert view_limits([np.array([[-0.1, 0.0]])]) == (-0.2, 1.1)

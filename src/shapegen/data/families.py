@@ -164,33 +164,18 @@ def _range_text(low, high) -> str:
     return f"[{low:g}, {high:g}]"
 
 
-# Short names of the parameters in figure labels.
-_LABELS = {
-    "width": "w",
-    "height": "h",
-    "angle": "t",
-    "sides": "n",
-    "radius": "r",
-    "centre_x": "cx",
-    "centre_y": "cy",
-    "rotation": "p",
-}
-
-
-_UNITS = {"angle": " rad"}  # the others are lengths in the unit square, or a count
-
-
 def parameter_label(family: int, parameters: np.ndarray) -> str:
-    """One shape's parameters in a few characters: `w=0.31 h=0.22 t=0.61 rad`, `n=5 r=0.23`."""
-    names = FAMILY_PARAMETERS[FAMILIES[family]]
-    shown = [name for name in names if name not in ("centre_x", "centre_y", "rotation")]
-    values = {name: parameters[PARAMETERS.index(name)] for name in shown}
-    return " ".join(
-        f"{_LABELS[name]}={value:.0f}"
-        if name == "sides"
-        else f"{_LABELS[name]}={value:.2f}{_UNITS.get(name, '')}"
-        for name, value in values.items()
-    )
+    """One shape's parameters in a few words a figure's reader needs no key for:
+    `w=0.31 h=0.22, turned 35°` (the angle in degrees), `5 sides, r=0.23`. Where a shape
+    sits (its centre, a polygon's rotation) is left out: the figure shows it."""
+    name = FAMILIES[family]
+    value = {key: parameters[PARAMETERS.index(key)] for key in FAMILY_PARAMETERS[name]}
+    if name == "regular_polygon":
+        return f"{value['sides']:.0f} sides, r={value['radius']:.2f}"
+    sizes = f"w={value['width']:.2f} h={value['height']:.2f}"
+    if "angle" in value:
+        return f"{sizes}, turned {np.degrees(value['angle']):.0f}°"
+    return sizes
 
 
 def _scaled(u: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:

@@ -41,10 +41,11 @@ GOLDEN_STEPS = 44
 
 def recognition_labels(recognition: "Recognition") -> list[str]:
     """What the recogniser made of each shape, in two lines, the family as FAMILIES names
-    it and its parameters (`rotated_rectangle` / `w=0.31 h=0.22 t=0.61 rad`), or in one:
-    `invalid (fit 0.034)`."""
+    it and its parameters (`rotated_rectangle` / `w=0.31 h=0.22, turned 35°`), or in one:
+    `invalid (fit 0.034)`, or where no family has its number of points,
+    `invalid (wrong number of points)`."""
     return [
-        f"invalid (fit {error:.3f})"
+        (f"invalid (fit {error:.3f})" if np.isfinite(error) else "invalid (wrong number of points)")
         if family == INVALID
         else f"{FAMILIES[family]}\n{parameter_label(family, parameters)}"
         for family, error, parameters in zip(

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from shapegen.config.params import GalleryParams
 from shapegen.data.families import FAMILIES, ShapeBatch, parameter_label, unpadded
-from shapegen.data.rectangles import rectangle_errors, width_prefixes
+from shapegen.data.rectangles import nearest_rectangle_sizes, rectangle_errors, width_prefixes
 from shapegen.evaluation.recognition import recognise, recognition_labels
 from shapegen.figures.panels import (
     checkpoint_figure,
@@ -70,16 +70,15 @@ def rectangles_gallery(
     title = f"{variant}: {what} generated from [0, 0] after n training updates"
     figures["checkpoints.png"] = checkpoint_figure(drawn_at, inches, title)
 
-    first = drawn(model, 1, temperature)
-    figures["generated_vs_nearest.png"] = nearest_rectangle_figure(
-        first[0], float(rectangle_errors(first)[0]), inches, variant
+    figures["generated_vs_nearest.png"] = _nearest_figure(
+        variant, drawn(model, per_panel, temperature), inches
     )
 
     # A deterministic model has no temperature, and its samples would be copies of one.
     at = "deterministic" if fixed else f"temperature {temperature}"
     rows, cols = (1, 1) if fixed else (params.sample_grid_rows, params.sample_grid_cols)
     if fixed:
-        title = f"{variant}: the one rectangle it generates from [0, 0] ({at})"
+        title = f"{variant}: its one rectangle ({at})"
     else:
         title = f"{variant}: {rows * cols} rectangles generated from [0, 0] at {at}"
     figures["samples.png"] = rectangle_grid_figure(
@@ -93,25 +92,53 @@ def rectangles_gallery(
     )
 
     if fixed:
-        strip = {"a point head is deterministic": drawn(model, 1, temperature)}
+        strip = [("a point head is deterministic", drawn(model, 1, temperature))]
         title = f"{variant}: the same rectangle at every temperature"
     else:
-        strip = {
-            f"temperature {value:.0e}": drawn(model, per_panel, value)
+        strip = [
+            (f"temperature {value:.0e}: {_size_spread(shapes)}", shapes)
             for value in params.temperature_strip
-        }
-        title = f"{variant}: rectangles by temperature"
+            for shapes in [drawn(model, per_panel, value)]
+        ]
+        title = f"{variant}: rectangles by temperature, and the spread of their sizes"
     figures["temperature_strip.png"] = overlay_figure(strip, inches, title)
 
-    primed = {
-        f"given width {width}": model.complete_batch(
-            width_prefixes(np.full(per_panel, width)), _rng(params), temperature
-        )[0]
+    primed = [
+        (
+            f"given width {width}",
+            model.complete_batch(
+                width_prefixes(np.full(per_panel, width)), _rng(params), temperature
+            )[0],
+        )
         for width in params.primed_widths
-    }
+    ]
     title = f"{variant}: completions of a given BL, BR ({at})"
     figures["primed.png"] = overlay_figure(primed, inches, title, prefix_corners=2)
     return figures
+
+
+def _size_spread(rectangles: np.ndarray) -> str:
+    """`sd of widths 0.015, heights 0.007`: what a temperature changes."""
+    widths, heights = nearest_rectangle_sizes(rectangles)
+    return f"sd of widths {widths.std():.3f}, heights {heights.std():.3f}"
+
+
+def _nearest_figure(variant: str, rectangles: np.ndarray, inches: float) -> Figure:
+    """One of the drawn rectangles over its nearest true one: the one with the longest short
+    side, whose corners lie furthest apart (a thin one's markers would overlap), with the
+    median error of all drawn beside its own."""
+    errors = rectangle_errors(rectangles)
+    widths, heights = nearest_rectangle_sizes(rectangles)
+    shown = int(np.argmax(np.minimum(widths, heights)))
+    if len(rectangles) == 1:
+        which = "the rectangle it generates"
+    else:
+        which = (
+            f"of {len(rectangles)} generated rectangles, the one with the longest short side "
+            f"(median RMS corner error of the {len(rectangles)}: {np.median(errors):.4f})"
+        )
+    title = f"{variant}: {which}, over its nearest true rectangle"
+    return nearest_rectangle_figure(rectangles[shown], float(errors[shown]), inches, title)
 
 
 def _shapes_and_labels(
@@ -154,19 +181,32 @@ def shapes_gallery(
         *_shapes_and_labels(points, lengths, tolerance), rows, cols, inches, title, row_labels
     )
 
-    primed = {}
+    primed, truths = [], []
     for family in PRIMED_FAMILIES:
         row = _first_of_family(test, family)
         label = f"{family}\n{parameter_label(FAMILIES.index(family), test.parameters[row])}"
-        primed[label] = model.complete(
+        completions = model.complete(
             test.points[row, :PRIMED_POINTS],
             params.shapes_per_panel,
             seed=_rng(params),
             temperature=temperature,
             family=family if conditional else None,
         )
-    title = f"{variant}: completions of a test shape's first two points (temperature {temperature})"
-    figures["primed.png"] = overlay_figure(primed, inches, title, prefix_corners=PRIMED_POINTS)
+        primed.append((label, completions))
+        truths.append(test.points[row, : test.lengths[row]])
+    asked = "each asked for its test shape's family, " if conditional else ""
+    title = (
+        f"{variant}: completions of a test shape's first two points "
+        f"({asked}temperature {temperature})"
+    )
+    figures["primed.png"] = overlay_figure(
+        primed,
+        inches,
+        title,
+        prefix_corners=PRIMED_POINTS,
+        truths=truths,
+        truth_label="the test shape",
+    )
 
     shapes, labels = [], []
     asked = np.arange(cols) % len(FAMILIES) if conditional else None
@@ -176,6 +216,8 @@ def shapes_gallery(
         shapes.extend(these)
         labels.extend(their_labels)
     title = f"{variant}: shapes drawn after n training updates, a row per checkpoint"
+    if conditional:
+        title += f", the columns asking for {', '.join(FAMILIES)} in turn"
     figures["checkpoints.png"] = shape_grid_figure(
         shapes,
         labels,
@@ -195,25 +237,35 @@ def framings_figure(
     (framing, variant name, generator), a row per model."""
     family = FAMILIES.index("rotated_rectangle")
     rows = np.flatnonzero(test.families == family)[:FRAMING_PREFIXES]
-    panels = {}
-    for framing, variant, model in models:
+    panels, row_labels = [], []
+    for index, (framing, variant, model) in enumerate(models):
         asked = FAMILIES[family] if model.network.conditional else None
+        row_labels.append(f"{variant}\n({framing} framing)")
         for row in rows:
-            label = f"{variant} ({framing})\n{parameter_label(family, test.parameters[row])}"
-            panels[label] = model.complete(
+            # The columns are the test rectangles: the first row's titles name them.
+            label = parameter_label(family, test.parameters[row]) if index == 0 else ""
+            completions = model.complete(
                 test.points[row, :FRAMING_GIVEN_POINTS],
                 params.shapes_per_panel,
                 seed=params.sample_seed,
                 temperature=params.sample_temperature,
                 family=asked,
             )
+            panels.append((label, completions))
     title = (
-        f"Two corners given: with memory (top), without (bottom); T = {params.sample_temperature}"
+        f"Rotated rectangles of the test split, two corners given, {params.shapes_per_panel} "
+        f"completions each (temperature {params.sample_temperature}): with memory (top), "
+        "without (bottom)"
     )
+    truths = [test.points[row, : test.lengths[row]] for _ in models for row in rows]
     return overlay_figure(
         panels,
         params.panel_inches,
         title,
         prefix_corners=FRAMING_GIVEN_POINTS,
         columns=FRAMING_PREFIXES,
+        row_labels=row_labels,
+        truths=truths,
+        truth_label="the test rectangle",
+        counted=False,
     )
