@@ -148,3 +148,12 @@ def test_the_readme_points_at_the_glossary_before_it_uses_a_term(repo_root):
         first = re.search(rf"\b{re.escape(term)}", readme)
         assert first is None or first.start() >= pointer, f"README uses {term} before the glossary"
         assert re.search(rf"^\*\*{re.escape(term)}", glossary, flags=re.MULTILINE | re.IGNORECASE)
+
+
+def test_the_layout_names_every_benchmark_no_make_target_runs(repo_root):
+    readme = (repo_root / "README.md").read_text()
+    layout = readme[readme.index("## Layout") :]
+    makefile = (repo_root / "Makefile").read_text()
+    for script in sorted((repo_root / "benchmarks").glob("*.py")):
+        run_by_make = f"benchmarks/{script.name}" in makefile
+        assert run_by_make or script.name in layout, f"README's Layout omits {script.name}"
