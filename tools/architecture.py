@@ -92,6 +92,10 @@ PARTS = {
         "the README's and docs' generated regions, from a run's outputs",
         ("files", "data", "config", "evaluation", "cli"),
     ),
+    "playground": Part(
+        "the browser playground: its page, and the models' weights exported for it",
+        ("data", "config", "heads", "sampling", "evaluation"),
+    ),
     "shapegen": Part(
         "the package root: pins the numerics; `Generator`, `load_generator` on first use",
         ("numerics", "sampling"),

@@ -17,6 +17,7 @@ TRAINING_GRID_FILE = GALLERY_DIR / "training_rectangles.png"
 TRAINING_SHAPES_FILE = GALLERY_DIR / "training_shapes.png"
 HOW_IT_WORKS_FILE = GALLERY_DIR / "how_it_works.png"
 FRAMINGS_FIGURE_FILE = GALLERY_DIR / "framings_rotated_rectangles.png"
+PLAYGROUND_DIR = DATA / "playground"  # the page that draws with the models in a browser
 MODELS_DIR = DATA / "models"
 MODEL_FILE_NAME = "model.keras"
 

@@ -75,6 +75,18 @@ _FAR_TAIL_DENOMINATOR = (
 )
 
 
+# The coefficients by name (highest power first), for a port of normal_quantile: the
+# playground's page reads these, not a copy.
+QUANTILE_COEFFICIENTS = {
+    "central_numerator": _CENTRAL_NUMERATOR,
+    "central_denominator": _CENTRAL_DENOMINATOR,
+    "tail_numerator": _TAIL_NUMERATOR,
+    "tail_denominator": _TAIL_DENOMINATOR,
+    "far_tail_numerator": _FAR_TAIL_NUMERATOR,
+    "far_tail_denominator": _FAR_TAIL_DENOMINATOR,
+}
+
+
 def erfc(x: np.ndarray) -> np.ndarray:
     """The complementary error function, element by element (float64)."""
     return _ERFC(np.asarray(x, dtype=np.float64)).astype(np.float64)

@@ -8,6 +8,7 @@ from contextlib import redirect_stdout
 
 from shapegen.cli import build_parser, run_info, run_sample
 from shapegen.config.params import Params, VariantParams
+from shapegen.config.variants import DRAWS
 from shapegen.evaluation.targets import shapes_summary
 from shapegen.reporting.regions import code_block, markdown_table
 from shapegen.reporting.results import (
@@ -32,15 +33,6 @@ PICTURES = {
     "how_it_works.png": "how_it_works.png",
     "framings_rotated_rectangles.png": "framings_rotated_rectangles.png",
     "families_checkpoints.png": "families/checkpoints.png",
-}
-# What each default variant draws, for the README's table of variants.
-DRAWS = {
-    "book": "the chapter's model: one rectangle, the same every time",
-    "mixture": "rectangles of every size, sampled; completes given corners",
-    "families": "rectangles, rotated rectangles and regular polygons; picks the family and "
-    "when to stop",
-    "families_conditional": "the same, of the family asked for",
-    "families_point": "`families` without memory (the chapter's framing): the lesson",
 }
 SAMPLE_COMMANDS = (
     ["sample", "mixture", "-n", "3", "--seed", "3"],
