@@ -9,7 +9,7 @@ export DVC_NO_ANALYTICS := 1
 # Why $(PYTHON) cannot run shapegen (empty if it can); read only when .venv is created.
 PYTHON_PROBLEM = $(shell $(PYTHON) tools/check_python.py 2>&1 || echo "$(PYTHON) did not run")
 
-.PHONY: venv repro exps test test-fast time-tests bench seeds lint format schema docs dvc-yaml plots-page lock check-pins
+.PHONY: venv repro exps test test-fast time-tests bench seeds lint format schema docs dvc-yaml plots-page playground-deps playground-shot lock check-pins
 
 venv: $(VENV)/.installed
 
@@ -48,6 +48,18 @@ test-fast: venv
 # Both suites timed, into docs/results/test_times.json (`dvc repro` puts it in the README).
 time-tests: venv
 	$(BIN)/python tools/test_times.py
+
+# The playground's browser test needs Node, Debian's `chromium` and the playwright-core
+# that tests/playground/package-lock.json pins (without them it is skipped, outside CI).
+playground-deps:
+	npm ci --prefix tests/playground --no-audit --no-fund --loglevel=error
+
+# The page `dvc repro` wrote, in Chromium: docs/results/playground.png (the README's
+# screenshot, which the report stage copies) and playground.json (ms per draw of 64).
+playground-shot: playground-deps
+	node tests/playground/browser.mjs data/playground/index.html docs/results/playground.png \
+		> docs/results/playground.json
+	$(BIN)/python -m json.tool docs/results/playground.json
 
 bench: venv
 	$(BIN)/python benchmarks/speed.py

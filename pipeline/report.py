@@ -16,6 +16,7 @@ from shapegen.config.validation import load_params
 from shapegen.files.reading import read_json_object
 from shapegen.reporting.contents import (
     PICTURES,
+    RESULT_PICTURES,
     mixture_doc_regions,
     readme_regions,
     shapes_doc_regions,
@@ -60,10 +61,14 @@ def main() -> None:
 
     images = paths.DOCS_IMAGES_DIR
     images.mkdir(parents=True, exist_ok=True)
-    for stale in {path.name for path in images.glob("*.png")} - set(PICTURES):
+    for stale in {path.name for path in images.glob("*.png")} - {*PICTURES, *RESULT_PICTURES}:
         (images / stale).unlink()
     for name, source in PICTURES.items():
         shutil.copyfile(paths.GALLERY_DIR / source, images / name)
+    # A screenshot `make playground-shot` took: copied where there is one.
+    for name, source in RESULT_PICTURES.items():
+        if (paths.PLAYGROUND_SCREENSHOT_FILE.parent / source).is_file():
+            shutil.copyfile(paths.PLAYGROUND_SCREENSHOT_FILE.parent / source, images / name)
 
 
 if __name__ == "__main__":

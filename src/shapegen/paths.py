@@ -30,6 +30,8 @@ MIXTURE_DOC = DOCS_DIR / "mixture.md"
 PERFORMANCE_DOC = DOCS_DIR / "performance.md"
 SPEED_RESULTS_FILE = DOCS_DIR / "results" / "speed.json"  # `make bench`'s headline figures
 TEST_TIMES_FILE = DOCS_DIR / "results" / "test_times.json"  # `make time-tests`: the suites
+# `make playground-shot`: the playground page in Chromium, and its ms per draw
+PLAYGROUND_SCREENSHOT_FILE = DOCS_DIR / "results" / "playground.png"
 # `make seeds`: each variant's metrics for each weight seed, the spread `make repro` compares with
 SEEDS_RESULTS_FILE = DOCS_DIR / "results" / "seeds.json"
 EARLIER_HEADS_DIR = DOCS_DIR / "results" / "mixture-heads"  # the shapes' first heads' metrics

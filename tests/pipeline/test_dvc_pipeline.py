@@ -25,6 +25,20 @@ def repo(tmp_path_factory, reproduced_project) -> Path:
     return repo
 
 
+def test_repro_writes_the_playground_page_with_every_variant(repo, small_params_raw):
+    from shapegen.playground.export import GLOBAL_NAME, MODELS_FILE, PAGE_FILES
+
+    folder = repo / "data/playground"
+    page = Path(__file__).resolve().parents[2] / "src/shapegen/playground/page"
+    for name in PAGE_FILES:
+        assert (folder / name).read_bytes() == (page / name).read_bytes(), name
+    script = (folder / MODELS_FILE).read_text().split("\n", 1)[1]
+    payload = json.loads(script.removeprefix(f"var {GLOBAL_NAME} = ").removesuffix(";\n"))
+    assert list(payload["models"]) == list(small_params_raw["variants"])
+    for name, entry in payload["models"].items():
+        assert entry["data"] == small_params_raw["variants"][name]["data"], name
+
+
 def test_repro_leaves_every_output(repo, small_params_raw):
     variants = small_params_raw["variants"]
     assert (repo / "data/rectangles.h5").is_file()

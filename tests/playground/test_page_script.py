@@ -5,8 +5,6 @@ files as the playground stage reads them; what holds for any weights holds for t
 
 import json
 import math
-import os
-import shutil
 import subprocess
 from functools import cache
 from pathlib import Path
@@ -20,67 +18,19 @@ from shapegen.data.turtle import encode_moves
 from shapegen.evaluation.recognition import INVALID, recognise
 from shapegen.heads import categorical
 from shapegen.heads.normal import normal_quantile
-from shapegen.model import build_model
-from shapegen.playground.export import constants, variant_entry
 from shapegen.sampling.network import categorical_forward
 
 from ..conftest import ROOT
-from ..small_models import generator_of, small_categorical_model, small_mixture_model
+from .conftest import KINDS, TOLERANCE, require
 
 SCRIPT = ROOT / "src/shapegen/playground/page/shapegen.js"
 BRIDGE = Path(__file__).with_name("bridge.js")
-TOLERANCE = 0.02
-# Weights scaled up from their initial values, so that gates and softmaxes leave their
-# near-linear middles as a trained model's do, and a wrong term shows.
-WEIGHT_SCALE = 3.0
-
-
-def scaled(model):
-    model.set_weights([weight * WEIGHT_SCALE for weight in model.get_weights()])
-    return model
-
-
-# Each kind of model the page runs: (its data, a builder).
-KINDS = {
-    "book": ("rectangles", lambda: build_model(4, 1.0e-3, seed=1)),
-    "mixture": ("rectangles", lambda: small_mixture_model(seed=2)),
-    "mixture_point": ("rectangles", lambda: small_mixture_model(seed=3, framing="point")),
-    "shapes": ("shapes", lambda: small_categorical_model(seed=4, bins=21)),
-    "shapes_conditional": ("shapes", lambda: small_categorical_model(conditional=True, seed=5)),
-    "shapes_point": ("shapes", lambda: small_categorical_model("point", seed=6)),
-}
-
-
-def node() -> str:
-    found = shutil.which("node")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("node is not installed: CI runs the page's script in Node")
-        pytest.skip("node is not installed (the page's script runs in Node)")
-    return found
-
-
-@pytest.fixture(scope="module")
-def generators(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("models")
-    return {
-        name: generator_of(scaled(build()), folder / name) for name, (_, build) in KINDS.items()
-    }
-
-
-@pytest.fixture(scope="module")
-def payload(generators):
-    models = {
-        name: variant_entry(name, KINDS[name][0], generator.network)
-        for name, generator in generators.items()
-    }
-    return {"constants": constants(TOLERANCE), "models": models}
 
 
 @cache
 def _run(request: str) -> list:
     result = subprocess.run(
-        [node(), str(BRIDGE), str(SCRIPT)],
+        [require("node", "runs the page's script in Node"), str(BRIDGE), str(SCRIPT)],
         input=request,
         capture_output=True,
         text=True,
@@ -231,10 +181,11 @@ def test_a_mixtures_draws_follow_the_commands_distribution(payload, generators, 
 
 def test_a_shapes_models_draws_follow_the_commands_distribution(payload, generators):
     """Lengths, each family's share as recognised, and the first point's bins."""
-    generator = generators["shapes_conditional"]
+    generator = generators["families_conditional"]
     options = {"random": 3, "temperature": 1.0, "family": 2}
     (page,) = call(
-        payload, [{"fn": "complete", "model": "shapes_conditional", "args": [[], N_DRAWS, options]}]
+        payload,
+        [{"fn": "complete", "model": "families_conditional", "args": [[], N_DRAWS, options]}],
     )
     numpy_draws = [generator.sample(N_DRAWS, seed=s, family="regular_polygon") for s in (3, 4)]
 
@@ -257,7 +208,7 @@ def test_given_points_are_kept_and_rectangles_start_at_the_origin(payload):
         payload,
         [
             {"fn": "complete", "model": "mixture", "args": [given, 5, options]},
-            {"fn": "complete", "model": "shapes", "args": [[[0.2, 0.1], [0.5, 0.1]], 5, options]},
+            {"fn": "complete", "model": "families", "args": [[[0.2, 0.1], [0.5, 0.1]], 5, options]},
         ],
     )
     assert all(r[:2] == given and len(r) == 4 for r in rectangles)

@@ -34,6 +34,8 @@ PICTURES = {
     "framings_rotated_rectangles.png": "framings_rotated_rectangles.png",
     "families_checkpoints.png": "families/checkpoints.png",
 }
+# The pictures the docs show that no stage draws: docs/images/<name> from docs/results/.
+RESULT_PICTURES = {"playground.png": "playground.png"}
 SAMPLE_COMMANDS = (
     ["sample", "mixture", "-n", "3", "--seed", "3"],
     ["sample", "families_conditional", "--family", "regular_polygon", "-n", "2"],

@@ -17,11 +17,14 @@
     draw: $("draw"), status: $("status"), canvas: $("canvas"), given: $("given"),
     givenNote: $("given-note"), complete: $("complete"), clear: $("clear"),
     stepCanvas: $("step-canvas"), stepStart: $("step-start"), stepNext: $("step-next"),
-    stepLog: $("step-log"), grid: $("grid"), completionCount: $("completion-count"),
+    stepLog: $("step-log"), stepSummary: $("step-summary"), grid: $("grid"),
+    completionCount: $("completion-count"), completionNote: $("completion-note"),
   };
   let given = [];
   let completions = [];
+  let completionView = VIEW;
   let stepping = null;
+  let stepped = 0; // shapes stepped through since the seed or model changed
 
   function model() {
     const name = ui.variant.value;
@@ -33,9 +36,12 @@
     return Math.pow(10, Number(ui.temperature.value));
   }
 
+  /** The seed as a whole number >= 0, written back into its field if it was not one. */
   function seed() {
-    const value = Math.floor(Number(ui.seed.value));
-    return Number.isFinite(value) && value >= 0 ? value : 0;
+    let value = Math.floor(Number(ui.seed.value));
+    if (!Number.isFinite(value) || value < 0) value = 0;
+    if (ui.seed.value !== String(value)) ui.seed.value = String(value);
+    return value;
   }
 
   function family() {
@@ -122,7 +128,10 @@
     }
     const found = shapegen.recognise(points, constants);
     if (found.family === "invalid") {
-      const why = Number.isFinite(found.error) ? `fit ${found.error.toFixed(3)}` : "wrong number of points";
+      const limit = constants.fit_tolerance;
+      const why = Number.isFinite(found.error)
+        ? `fit ${found.error.toFixed(3)} > ${limit}`
+        : "wrong number of points";
       return { text: `invalid (${why})`, invalid: true };
     }
     const p = found.parameters;
@@ -191,19 +200,23 @@
     });
     if (rectangles()) {
       // Every training rectangle's BL is the origin: from elsewhere this model draws no rectangle.
-      if (!kept.length || kept[0][0] !== 0 || kept[0][1] !== 0) {
-        kept = [[0, 0], ...kept];
-        notes.push("A rectangle of this model starts at the origin (every training rectangle's BL is 0,0), so 0,0 is its first point.");
-      }
+      if (!kept.length || kept[0][0] !== 0 || kept[0][1] !== 0) kept = [[0, 0], ...kept];
+      notes.push("A rectangle of this model starts at the origin (every training rectangle's BL is 0,0), so 0,0 is its first point.");
     }
     if (kept.length > maxGiven()) {
       notes.push(`This model may be given at most ${maxGiven()} points.`);
       kept = kept.slice(0, maxGiven());
     }
+    if (rectangles() && kept.length < constants.rectangle_corners) {
+      notes.push(`A click gives the next corner, ${CORNERS[kept.length]}; the corners go BL, BR, TR, TL, counter-clockwise.`);
+    }
     given = kept;
     ui.given.value = given.map(([x, y]) => `${round(x)},${round(y)}`).join("; ");
     ui.givenNote.textContent = notes.join(" ");
+    ui.givenNote.classList.toggle("error", notes.some((note) => note.includes("outside") || note.includes("at most")));
     completions = [];
+    completionView = VIEW;
+    ui.completionNote.textContent = "";
     drawCanvas();
   }
 
@@ -211,64 +224,96 @@
     return Number(value.toFixed(3));
   }
 
+  /** {points, error}: the typed points, or the first pair that is not two numbers. */
   function parseGiven(text) {
-    return text
-      .split(";")
-      .map((pair) => pair.trim())
-      .filter((pair) => pair)
-      .map((pair) => pair.split(",").map((value) => Number(value.trim())));
+    const points = [];
+    for (const pair of text.split(";").map((part) => part.trim()).filter((part) => part)) {
+      const values = pair.split(",").map((value) => value.trim());
+      const numbers = values.map(Number);
+      if (values.length !== 2 || values.some((v) => v === "") || numbers.some((v) => !Number.isFinite(v))) {
+        return { points, error: `Could not read "${pair}": write each point as x,y, points separated by ; (e.g. 0.2,0.1; 0.5,0.1).` };
+      }
+      points.push(numbers);
+    }
+    return { points, error: null };
   }
 
   function completeGiven() {
-    setGiven(parseGiven(ui.given.value));
+    const typed = parseGiven(ui.given.value);
+    if (typed.error) return showError(typed.error);
+    setGiven(typed.points);
     const random = shapegen.seededRandom(seed());
     completions = shapegen.complete(model(), given, COMPLETIONS, { random, temperature: temperature(), family: family() });
+    completionView = viewOf(completions.flat());
+    const counts = {};
+    for (const points of completions) {
+      const name = label(points).text.split(/[\n ]/)[0];
+      counts[name] = (counts[name] || 0) + 1;
+    }
+    ui.completionNote.textContent = rectangles()
+      ? ""
+      : `The ${COMPLETIONS} completions, as the recogniser sees them (the given points count): ` +
+        `${Object.entries(counts).map(([name, n]) => `${n} ${name}`).join(", ")}.`;
     drawCanvas();
   }
 
+  function showError(message) {
+    ui.givenNote.textContent = message;
+    ui.givenNote.classList.add("error");
+  }
+
   function drawCanvas() {
-    const surface = prepare(ui.canvas, VIEW);
+    const surface = prepare(ui.canvas, completionView);
     for (const points of completions) drawShape(surface, points, { stroke: "#1565c0", alpha: 0.35 });
     drawGiven(surface, given);
   }
 
   function clickPoint(event) {
     const box = ui.canvas.getBoundingClientRect();
-    const scale = (VIEW[1] - VIEW[0]) / box.width;
-    const x = VIEW[0] + (event.clientX - box.left) * scale;
-    const y = VIEW[1] - (event.clientY - box.top) * scale;
+    const view = completionView;
+    const scale = (view[1] - view[0]) / box.width;
+    const x = view[0] + (event.clientX - box.left) * scale;
+    const y = view[1] - (event.clientY - box.top) * scale;
     const clamp = (v) => round(Math.min(1, Math.max(0, v)));
-    setGiven([...given, [clamp(x), clamp(y)]]);
+    // The points typed so far count too, whether or not Enter was pressed.
+    const typed = parseGiven(ui.given.value);
+    setGiven([...(typed.error ? given : typed.points), [clamp(x), clamp(y)]]);
   }
 
   // --- one shape, move by move ----------------------------------------------------------------
 
+  /** One shape of the model, drawn again move by move: each press of "New shape" draws
+   * the next shape of the seed. */
   function startStepping() {
-    const random = shapegen.seededRandom(seed());
+    const random = shapegen.seededRandom(seed() * 1000 + stepped);
+    stepped += 1;
     const m = model();
     const moves = [];
+    const place = (point) => `(${point[0].toFixed(2)}, ${point[1].toFixed(2)})`;
     let shape;
     if (m.data === "rectangles") {
       [shape] = shapegen.complete(m, [], 1, { random, temperature: temperature() });
-      shape.forEach((point, i) => moves.push({ text: `${CORNERS[i]} at (${round(point[0])}, ${round(point[1])})${i === 0 ? ", given" : ""}`, points: i + 1 }));
+      shape.forEach((point, i) =>
+        moves.push({ text: `${CORNERS[i]} at ${place(point)}${i === 0 ? " (every rectangle starts here)" : ""}`, points: i + 1 })
+      );
     } else {
       let drawn = 0;
       const onStep = (step, decisions) => {
         const d = decisions[0];
-        const end = `P(END) ${d.endProbability === undefined ? "-" : d.endProbability.toFixed(3)}`;
-        if (d.end) moves.push({ text: `END: the shape stops at ${drawn} points (${end})`, points: drawn });
+        const end = `P(END) ${d.endProbability.toFixed(3)}`;
+        if (d.end) moves.push({ text: `END drawn: the shape stops (${end})`, points: drawn });
         else {
           drawn += 1;
-          moves.push({ text: `move ${step + 1}: bins (${d.code[0]}, ${d.code[1]}) (${end})`, points: drawn });
+          moves.push({ text: `point ${drawn} at POINT, bins (${d.code[0]}, ${d.code[1]}) (${end})`, points: drawn });
         }
       };
       [shape] = shapegen.complete(m, [], 1, { random, temperature: temperature(), family: family(), onStep });
-      if (moves.length && !moves[moves.length - 1].text.startsWith("END")) {
-        moves.push({ text: `no END: the shape has the most points a shape may have (${shape.length})`, points: shape.length });
-      }
+      for (const move of moves) move.text = move.text.replace("POINT", place(shape[move.points - 1] || [0, 0]));
     }
     stepping = { shape, moves, shown: 0 };
     ui.stepLog.replaceChildren();
+    ui.stepSummary.textContent = "";
+    ui.stepNext.disabled = false;
     nextMove();
   }
 
@@ -279,7 +324,7 @@
     const item = document.createElement("li");
     item.textContent = move.text;
     ui.stepLog.append(item);
-    item.scrollIntoView({ block: "nearest" });
+    ui.stepLog.scrollTop = ui.stepLog.scrollHeight; // the log scrolls, not the page
     const points = stepping.shape.slice(0, move.points);
     const surface = prepare(ui.stepCanvas, viewOf(stepping.shape));
     const finished = stepping.shown === stepping.moves.length;
@@ -293,21 +338,33 @@
       context.fill();
     }
     if (finished) {
-      const what = label(stepping.shape);
-      const item = document.createElement("li");
-      item.textContent = `drawn: ${what.text.replace("\n", ", ")}`;
-      ui.stepLog.append(item);
+      const what = label(stepping.shape).text.replace("\n", ", ");
+      const ended = model().data === "shapes" && !move.text.startsWith("END")
+        ? ` (no END: ${stepping.shape.length} points is the most a shape may have)`
+        : "";
+      ui.stepSummary.textContent = `Drawn: ${what}${ended}.`;
+      if (document.activeElement === ui.stepNext) ui.stepStart.focus();
     }
     ui.stepNext.disabled = finished;
   }
 
   // --- wiring ---------------------------------------------------------------------------------
 
+  /** A new temperature, seed or family: every panel draws again with it. */
+  function settingsChanged() {
+    stepped = 0;
+    drawGrid();
+    if (completions.length) completeGiven();
+    startStepping();
+  }
+
   function chooseVariant() {
     const entry = payload.models[ui.variant.value];
-    ui.description.textContent = entry.description;
+    const fixed = entry.head === "point" ? " It is deterministic: the seed and the temperature change nothing." : "";
+    ui.description.textContent = entry.description + "." + fixed;
     ui.familyLabel.hidden = !entry.conditional;
     stepping = null;
+    stepped = 0;
     ui.stepLog.replaceChildren();
     setGiven(rectangles() ? [[0, 0]] : []);
     drawGrid();
@@ -315,16 +372,22 @@
   }
 
   for (const name of Object.keys(payload.models)) ui.variant.add(new Option(name, name));
+  // A model that draws many kinds of shape first; the chapter's one rectangle is a choice away.
+  if (payload.models.families) ui.variant.value = "families";
+  if (window.matchMedia("(max-width: 40rem)").matches) ui.count.value = "16";
   for (const name of constants.families) ui.family.add(new Option(name, name));
   ui.completionCount.textContent = String(COMPLETIONS);
   const showTemperature = () => (ui.temperatureValue.textContent = temperatureText());
   ui.temperature.addEventListener("input", showTemperature);
-  ui.temperature.addEventListener("change", drawGrid);
+  ui.temperature.addEventListener("change", settingsChanged);
   ui.variant.addEventListener("change", chooseVariant);
-  ui.family.addEventListener("change", drawGrid);
-  ui.seed.addEventListener("change", drawGrid);
+  ui.family.addEventListener("change", settingsChanged);
+  ui.seed.addEventListener("change", settingsChanged);
   ui.count.addEventListener("change", drawGrid);
-  ui.draw.addEventListener("click", drawGrid);
+  ui.draw.addEventListener("click", () => {
+    ui.seed.value = String(seed() + 1);
+    settingsChanged();
+  });
   ui.complete.addEventListener("click", completeGiven);
   ui.clear.addEventListener("click", () => setGiven([]));
   ui.given.addEventListener("keydown", (event) => {
@@ -336,4 +399,6 @@
   window.addEventListener("resize", drawCanvas);
   showTemperature();
   chooseVariant();
+  // What a test may read of the page's state (tests/playground/browser.mjs).
+  window.shapegenPlayground = { completions: () => completions.slice(), given: () => given.slice() };
 })();
