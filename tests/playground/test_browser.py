@@ -63,7 +63,7 @@ def test_the_page_works_offline_for_every_model(payload, tmp_path, capsys):
     assert report["given"] == "0.3,0.2; 0.6,0.25; 0.65,0.55"
     assert report["completions"] == COMPLETIONS
     assert report["steps"] and report["step_summary"].startswith("Drawn: ")
-    assert report["completion_note"].startswith(f"The {COMPLETIONS} completions: ")
+    assert report["completion_note"].startswith(f"The {COMPLETIONS} completions, as the recogniser")
     assert screenshot.read_bytes().startswith(b"\x89PNG")
     with capsys.disabled():
         times = ", ".join(
