@@ -94,16 +94,20 @@
     context.globalAlpha = 1;
   }
 
-  function drawGiven(surface, points) {
+  function drawDots(surface, points, colour, radius) {
     const { context, toPixel, ratio } = surface;
-    drawShape(surface, points, { stroke: "#c62828", width: 2.5, closed: false });
-    context.fillStyle = "#c62828";
+    context.fillStyle = colour;
     for (const point of points) {
       const [x, y] = toPixel(point);
       context.beginPath();
-      context.arc(x, y, 4 * ratio, 0, 2 * Math.PI);
+      context.arc(x, y, radius * ratio, 0, 2 * Math.PI);
       context.fill();
     }
+  }
+
+  function drawGiven(surface, points) {
+    drawShape(surface, points, { stroke: "#c62828", width: 2.5, closed: false });
+    drawDots(surface, points, "#c62828", 4);
   }
 
   /** The smallest view holding the unit square's margin and every point: nothing is cut. */
@@ -329,14 +333,7 @@
     const surface = prepare(ui.stepCanvas, viewOf(stepping.shape));
     const finished = stepping.shown === stepping.moves.length;
     drawShape(surface, points, { stroke: "#0d47a1", closed: finished, fill: finished ? "rgba(21, 101, 192, 0.35)" : null });
-    const { context, toPixel, ratio } = surface;
-    context.fillStyle = "#0d47a1";
-    for (const point of points) {
-      const [x, y] = toPixel(point);
-      context.beginPath();
-      context.arc(x, y, 3 * ratio, 0, 2 * Math.PI);
-      context.fill();
-    }
+    drawDots(surface, points, "#0d47a1", 3);
     if (finished) {
       const what = label(stepping.shape).text.replace("\n", ", ");
       const ended = model().data === "shapes" && !move.text.startsWith("END")
