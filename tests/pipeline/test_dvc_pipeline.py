@@ -39,6 +39,54 @@ def test_repro_writes_the_playground_page_with_every_variant(repo, small_params_
         assert entry["data"] == small_params_raw["variants"][name]["data"], name
 
 
+def test_the_pages_forward_pass_equals_numpys_for_every_trained_variant(repo, small_params_raw):
+    """The page's script in Node on the weights the stage wrote, against numpy on the
+    models the train stage saved: teacher-forced outputs at every step, within 1e-5."""
+    import numpy as np
+
+    from shapegen.data.families import FAMILIES, draw_shapes, unpadded
+    from shapegen.data.rectangles import random_rectangles
+    from shapegen.heads import categorical
+    from shapegen.playground.export import GLOBAL_NAME, MODELS_FILE
+    from shapegen.sampling.loading import load_generator
+    from shapegen.sampling.network import categorical_forward
+
+    from ..playground.test_page_script import call
+
+    script = (repo / "data/playground" / MODELS_FILE).read_text().split("\n", 1)[1]
+    payload = json.loads(script.removeprefix(f"var {GLOBAL_NAME} = ").removesuffix(";\n"))
+    batch = draw_shapes(np.random.default_rng(0), 6, np.ones(len(FAMILIES)))
+    rectangles = random_rectangles(np.random.default_rng(1), 6)
+    for variant, params in small_params_raw["variants"].items():
+        generator = load_generator(repo / f"data/models/{variant}/model.keras")
+        network = generator.network
+        if params["data"] == "rectangles":
+            expected = generator.teacher_forced_outputs(rectangles)
+            calls = [
+                {"fn": "rectangleForward", "model": variant, "args": [r.tolist()]}
+                for r in rectangles
+            ]
+            np.testing.assert_allclose(call(payload, calls), expected, rtol=0, atol=1e-5)
+            continue
+        families = batch.families if network.conditional else None
+        inputs, _ = categorical.frame_shapes(batch.points, batch.lengths, families, network.bins)
+        expected = categorical_forward(network, inputs)
+        shapes = unpadded(batch.points, batch.lengths)
+        calls = [
+            {
+                "fn": "categoricalForward",
+                "model": variant,
+                "args": [shape.tolist(), None if families is None else int(families[row])],
+            }
+            for row, shape in enumerate(shapes)
+        ]
+        for row, got in enumerate(call(payload, calls)):
+            steps = len(shapes[row]) + 1
+            np.testing.assert_allclose(
+                got, expected[row, :steps], rtol=0, atol=1e-5, err_msg=variant
+            )
+
+
 def test_repro_leaves_every_output(repo, small_params_raw):
     variants = small_params_raw["variants"]
     assert (repo / "data/rectangles.h5").is_file()
