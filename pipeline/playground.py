@@ -5,13 +5,11 @@ variant's weights and what the page's forward pass needs (shapegen.playground.ex
 The page opens from the file system: no server, no network, no library beyond its own.
 """
 
-from importlib import resources
-
 from shapegen import paths
 from shapegen.config.params import expected_model_kind
 from shapegen.config.validation import load_params
 from shapegen.files.writing import write_bytes
-from shapegen.playground.export import MODELS_FILE, PAGE_FILES, models_script, variant_entry
+from shapegen.playground.export import page_files, variant_entry
 from shapegen.sampling.model_file import read_variant_network
 from shapegen.stage import run_stage
 
@@ -27,12 +25,10 @@ def main() -> None:
         for variant, params_of_variant in params.variants.items()
     }
     folder = paths.PLAYGROUND_DIR
-    script = models_script(models, params.evaluate.fit_tolerance)
-    write_bytes(folder / MODELS_FILE, script.encode("utf-8"))
-    page = resources.files("shapegen.playground") / "page"
-    for name in PAGE_FILES:
-        write_bytes(folder / name, (page / name).read_bytes())
-    size = sum((folder / name).stat().st_size for name in (*PAGE_FILES, MODELS_FILE))
+    files = page_files(models, params.evaluate.fit_tolerance)
+    for name, data in files.items():
+        write_bytes(folder / name, data)
+    size = sum(map(len, files.values()))
     print(f"wrote {folder}/: {len(models)} models, {size / 1e6:.2f} MB; open {folder}/index.html")
 
 

@@ -26,14 +26,15 @@ def repo(tmp_path_factory, reproduced_project) -> Path:
 
 
 def test_repro_writes_the_playground_page_with_every_variant(repo, small_params_raw):
-    from shapegen.playground.export import GLOBAL_NAME, MODELS_FILE, PAGE_FILES
+    from shapegen.playground.export import MODELS_FILE, PAGE_FILES
+
+    from ..playground.conftest import payload_of
 
     folder = repo / "data/playground"
     page = Path(__file__).resolve().parents[2] / "src/shapegen/playground/page"
     for name in PAGE_FILES:
         assert (folder / name).read_bytes() == (page / name).read_bytes(), name
-    script = (folder / MODELS_FILE).read_text().split("\n", 1)[1]
-    payload = json.loads(script.removeprefix(f"var {GLOBAL_NAME} = ").removesuffix(";\n"))
+    payload = payload_of((folder / MODELS_FILE).read_text())
     assert list(payload["models"]) == list(small_params_raw["variants"])
     for name, entry in payload["models"].items():
         assert entry["data"] == small_params_raw["variants"][name]["data"], name
@@ -44,47 +45,26 @@ def test_the_pages_forward_pass_equals_numpys_for_every_trained_variant(repo, sm
     models the train stage saved: teacher-forced outputs at every step, within 1e-5."""
     import numpy as np
 
-    from shapegen.data.families import FAMILIES, draw_shapes, unpadded
+    from shapegen.data.families import FAMILIES, draw_shapes
     from shapegen.data.rectangles import random_rectangles
-    from shapegen.heads import categorical
-    from shapegen.playground.export import GLOBAL_NAME, MODELS_FILE
+    from shapegen.playground.export import MODELS_FILE
     from shapegen.sampling.loading import load_generator
-    from shapegen.sampling.network import categorical_forward
 
-    from ..playground.test_page_script import call
+    from ..playground.conftest import payload_of
+    from ..playground.test_page_script import (
+        assert_rectangles_outputs_match,
+        assert_shapes_logits_match,
+    )
 
-    script = (repo / "data/playground" / MODELS_FILE).read_text().split("\n", 1)[1]
-    payload = json.loads(script.removeprefix(f"var {GLOBAL_NAME} = ").removesuffix(";\n"))
+    payload = payload_of((repo / "data/playground" / MODELS_FILE).read_text())
     batch = draw_shapes(np.random.default_rng(0), 6, np.ones(len(FAMILIES)))
     rectangles = random_rectangles(np.random.default_rng(1), 6)
     for variant, params in small_params_raw["variants"].items():
         generator = load_generator(repo / f"data/models/{variant}/model.keras")
-        network = generator.network
         if params["data"] == "rectangles":
-            expected = generator.teacher_forced_outputs(rectangles)
-            calls = [
-                {"fn": "rectangleForward", "model": variant, "args": [r.tolist()]}
-                for r in rectangles
-            ]
-            np.testing.assert_allclose(call(payload, calls), expected, rtol=0, atol=1e-5)
-            continue
-        families = batch.families if network.conditional else None
-        inputs, _ = categorical.frame_shapes(batch.points, batch.lengths, families, network.bins)
-        expected = categorical_forward(network, inputs)
-        shapes = unpadded(batch.points, batch.lengths)
-        calls = [
-            {
-                "fn": "categoricalForward",
-                "model": variant,
-                "args": [shape.tolist(), None if families is None else int(families[row])],
-            }
-            for row, shape in enumerate(shapes)
-        ]
-        for row, got in enumerate(call(payload, calls)):
-            steps = len(shapes[row]) + 1
-            np.testing.assert_allclose(
-                got, expected[row, :steps], rtol=0, atol=1e-5, err_msg=variant
-            )
+            assert_rectangles_outputs_match(payload, generator, variant, rectangles)
+        else:
+            assert_shapes_logits_match(payload, generator.network, variant, batch)
 
 
 def test_repro_leaves_every_output(repo, small_params_raw):

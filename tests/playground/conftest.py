@@ -1,5 +1,6 @@
 """Small models of every kind the playground page runs, and the payload it reads of them."""
 
+import json
 import os
 import shutil
 
@@ -7,7 +8,7 @@ import numpy as np
 import pytest
 
 from shapegen.model import build_model
-from shapegen.playground.export import constants, variant_entry
+from shapegen.playground.export import GLOBAL_NAME, constants, variant_entry
 
 from ..small_models import generator_of, small_categorical_model, small_mixture_model
 
@@ -72,3 +73,9 @@ def require(program: str, why: str) -> str:
             pytest.fail(f"{program} is not installed: CI {why}")
         pytest.skip(f"{program} is not installed ({why})")
     return found
+
+
+def payload_of(script: str) -> dict:
+    """The payload a models.js sets: its JSON, read past the header line and the `var`."""
+    body = script.split("\n", 1)[1]
+    return json.loads(body.removeprefix(f"var {GLOBAL_NAME} = ").removesuffix(";\n"))

@@ -6,19 +6,16 @@ the file system, and on a model whose grid draws nothing."""
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from shapegen.playground.export import MODELS_FILE, PAGE_FILES, models_script
+from shapegen.playground.export import page_files
 
-from ..conftest import ROOT
 from .conftest import TOLERANCE, require
 
 HERE = Path(__file__).parent
-PAGE = ROOT / "src/shapegen/playground/page"
 CHROMIUM = "chromium"
 GRID = 64  # the page's default number of shapes in its grid
 COMPLETIONS = 12
@@ -27,9 +24,8 @@ COMPLETIONS = 12
 def write_page(folder: Path, payload: dict) -> Path:
     """The page as the playground stage writes it: its files and models.js."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / MODELS_FILE).write_text(models_script(payload["models"], TOLERANCE))
-    for name in PAGE_FILES:
-        shutil.copyfile(PAGE / name, folder / name)
+    for name, data in page_files(payload["models"], TOLERANCE).items():
+        (folder / name).write_bytes(data)
     return folder / "index.html"
 
 

@@ -16,6 +16,7 @@ from shapegen.playground.export import (
 )
 
 from ..conftest import ROOT
+from .conftest import payload_of
 
 # The page's whole size, every variant's weights included (issue: at most 5 MB).
 MAX_PAGE_BYTES = 5_000_000
@@ -37,10 +38,9 @@ def test_an_array_travels_as_its_float32_bytes_and_nothing_else():
 def test_the_script_sets_one_global_and_is_the_same_bytes_each_time(payload):
     first = models_script(payload["models"], 0.02)
     assert first == models_script(payload["models"], 0.02)
-    prefix = f"var {GLOBAL_NAME} = "
     body = first.split("\n", 1)[1]
-    assert body.startswith(prefix) and body.endswith(";\n")
-    parsed = json.loads(body[len(prefix) : -2])
+    assert body.startswith(f"var {GLOBAL_NAME} = ") and body.endswith(";\n")
+    parsed = payload_of(first)
     assert list(parsed["models"]) == list(payload["models"])
     assert parsed["constants"] == json.loads(json.dumps(constants(0.02)))
 

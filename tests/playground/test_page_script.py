@@ -52,36 +52,47 @@ def _shapes(seed: int, n: int):
     return batch, unpadded(batch.points, batch.lengths)
 
 
-@pytest.mark.parametrize("kind", [k for k, (data, _) in KINDS.items() if data == "rectangles"])
-def test_a_rectangles_models_outputs_equal_numpys(payload, generators, kind):
-    rectangles = random_rectangles(np.random.default_rng(7), 6)
-    expected = generators[kind].teacher_forced_outputs(rectangles)
-    got = call(
-        payload,
-        [{"fn": "rectangleForward", "model": kind, "args": [r.tolist()]} for r in rectangles],
-    )
-    np.testing.assert_allclose(np.array(got), expected, rtol=0, atol=1e-5)
+def assert_rectangles_outputs_match(payload, generator, name: str, rectangles) -> None:
+    """The page's rectangleForward for model `name` equals the generator's teacher-forced
+    outputs on each rectangle, within 1e-5."""
+    expected = generator.teacher_forced_outputs(rectangles)
+    calls = [{"fn": "rectangleForward", "model": name, "args": [r.tolist()]} for r in rectangles]
+    np.testing.assert_allclose(np.array(call(payload, calls)), expected, rtol=0, atol=1e-5)
 
 
-@pytest.mark.parametrize("kind", [k for k, (data, _) in KINDS.items() if data == "shapes"])
-def test_a_shapes_models_logits_equal_numpys_at_every_step(payload, generators, kind):
-    network = generators[kind].network
-    batch, shapes = _shapes(8, 12)
+def assert_shapes_logits_match(payload, network, name: str, batch) -> None:
+    """The page's categoricalForward for model `name` equals numpy's logits at every step
+    that scores (each move, then the one that ends the shape), within 1e-5."""
     families = batch.families if network.conditional else None
     inputs, targets = categorical.frame_shapes(batch.points, batch.lengths, families, network.bins)
     expected = categorical_forward(network, inputs)
+    shapes = unpadded(batch.points, batch.lengths)
     calls = [
         {
             "fn": "categoricalForward",
-            "model": kind,
+            "model": name,
             "args": [shape.tolist(), None if families is None else int(families[row])],
         }
         for row, shape in enumerate(shapes)
     ]
     for row, got in enumerate(call(payload, calls)):
-        steps = int(batch.lengths[row]) + 1  # each move, then the step that ends the shape
+        steps = int(batch.lengths[row]) + 1
         assert targets[row, steps - 1, 2] > 0 and targets[row, steps:, 2].sum() == 0
-        np.testing.assert_allclose(np.array(got), expected[row, :steps], rtol=0, atol=1e-5)
+        np.testing.assert_allclose(
+            np.array(got), expected[row, :steps], rtol=0, atol=1e-5, err_msg=name
+        )
+
+
+@pytest.mark.parametrize("kind", [k for k, (data, _) in KINDS.items() if data == "rectangles"])
+def test_a_rectangles_models_outputs_equal_numpys(payload, generators, kind):
+    rectangles = random_rectangles(np.random.default_rng(7), 6)
+    assert_rectangles_outputs_match(payload, generators[kind], kind, rectangles)
+
+
+@pytest.mark.parametrize("kind", [k for k, (data, _) in KINDS.items() if data == "shapes"])
+def test_a_shapes_models_logits_equal_numpys_at_every_step(payload, generators, kind):
+    batch, _ = _shapes(8, 12)
+    assert_shapes_logits_match(payload, generators[kind].network, kind, batch)
 
 
 def test_the_sampling_arithmetic_equals_numpys(payload):

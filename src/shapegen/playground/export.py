@@ -11,6 +11,7 @@ precision Keras saved them in: the page computes with exactly the numbers numpy 
 import base64
 import json
 from collections.abc import Mapping
+from importlib import resources
 
 import numpy as np
 
@@ -120,3 +121,12 @@ def models_script(models: Mapping[str, dict], fit_tolerance: float) -> str:
     text = json.dumps(payload, separators=(",", ":"), allow_nan=False)
     header = "// Written by the playground stage (pipeline/playground.py); do not edit.\n"
     return f"{header}var {GLOBAL_NAME} = {text};\n"
+
+
+def page_files(models: Mapping[str, dict], fit_tolerance: float) -> dict[str, bytes]:
+    """Every file of the page by name: its own (read from this package) and MODELS_FILE
+    from models_script. The stage writes them; a test writes them as the stage does."""
+    page = resources.files("shapegen.playground") / "page"
+    files = {name: (page / name).read_bytes() for name in PAGE_FILES}
+    files[MODELS_FILE] = models_script(models, fit_tolerance).encode("utf-8")
+    return files

@@ -377,8 +377,9 @@
     return matmul(features, rows, n, w.second_head_kernel.data, 0, m, w.second_head_bias.data, 0);
   }
 
-  /** One class of a row of logits divided by the temperature. */
-  function sampleClass(logits, offset, classes, random, temperature) {
+  /** The running sums (classes) of a row's class weights, exp(logit / T) shifted so the
+   * largest is 1: the last is their total. */
+  function classSums(logits, offset, classes, temperature) {
     let peak = -Infinity;
     for (let j = 0; j < classes; j++) peak = Math.max(peak, logits[offset + j] / temperature);
     const cumulative = new Float64Array(classes);
@@ -387,19 +388,20 @@
       total += Math.exp(logits[offset + j] / temperature - peak);
       cumulative[j] = total;
     }
-    const draw = random() * total;
+    return cumulative;
+  }
+
+  /** One class drawn from a row's running sums of weights. */
+  function drawClass(cumulative, random) {
+    const draw = random() * cumulative[cumulative.length - 1];
     let chosen = 0;
-    while (chosen < classes - 1 && cumulative[chosen] < draw) chosen++;
+    while (chosen < cumulative.length - 1 && cumulative[chosen] < draw) chosen++;
     return chosen;
   }
 
-  /** The probability of one class of a row of logits at a temperature. */
-  function classProbability(logits, offset, classes, chosen, temperature) {
-    let peak = -Infinity;
-    for (let j = 0; j < classes; j++) peak = Math.max(peak, logits[offset + j] / temperature);
-    let total = 0;
-    for (let j = 0; j < classes; j++) total += Math.exp(logits[offset + j] / temperature - peak);
-    return Math.exp(logits[offset + chosen] / temperature - peak) / total;
+  /** One class of a row of logits divided by the temperature. */
+  function sampleClass(logits, offset, classes, random, temperature) {
+    return drawClass(classSums(logits, offset, classes, temperature), random);
   }
 
   /** n shapes that keep the given first points (k x 2) and draw the rest, move by move:
@@ -441,8 +443,10 @@
         const first = [];
         const logits = firstLogits(model, state.h, rows);
         for (let i = 0; i < rows; i++) {
-          endProbability[i] = classProbability(logits, i * (bins + 1), bins + 1, bins, temperature);
-          first.push(sampleClass(logits, i * (bins + 1), bins + 1, random, temperature));
+          // END is the last class: its weight is the last running sum less the one before.
+          const sums = classSums(logits, i * (bins + 1), bins + 1, temperature);
+          endProbability[i] = (sums[bins] - sums[bins - 1]) / sums[bins];
+          first.push(drawClass(sums, random));
         }
         keep = first.map((f) => f !== bins);
         const kept = first.filter((_, i) => keep[i]);
